@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerComment } from './commands/comment.js';
+import { registerPlan } from './commands/plan.js';
+import { registerSchemas } from './commands/schemas.js';
+import { registerValidate } from './commands/validate.js';
+import { EXIT } from './exit.js';
+
+// The one `lifeboat` command: parses arguments, delegates to a package, maps failures to exit codes.
+
+const program = new Command('lifeboat')
+  .description('Backups and disk images declared in git, validated in pull requests, applied by site runners.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerValidate(program);
+registerPlan(program);
+registerSchemas(program);
+registerComment(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version exit 0; every other parse failure is a usage error.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.stderr.write(`lifeboat: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT.usage;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './check-schema.js';
+export * from './load-inventory.js';

@@ -1,0 +1,40 @@
+// Validation problems are data: every check returns these, formatters decide how they look.
+
+export type Severity = 'error' | 'warning' | 'note';
+
+export interface Problem {
+  /** Stable, documented code such as `schema.unknown-key` or `ref.nas-target`. */
+  code: string;
+  severity: Severity;
+  /** One line, no stack trace, safe to print (hostile input is quoted and truncated). */
+  message: string;
+  /** Path relative to the inventory root, with forward slashes. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  col: number;
+  /** Dotted path to the offending node, e.g. `spec.retention.keepDaily` or `spec.sources.paths[0]`; '' for the whole file. */
+  path: string;
+}
+
+export type PathSegment = string | number;
+
+/** `['spec', 'paths', 0]` → `spec.paths[0]`. */
+export const formatPath = (segments: readonly PathSegment[]): string =>
+  segments.reduce<string>((out, seg) => {
+    if (typeof seg === 'number') return `${out}[${seg}]`;
+    return /^[A-Za-z_$][\w$-]*$/.test(seg) ? (out ? `${out}.${seg}` : seg) : `${out}[${JSON.stringify(seg)}]`;
+  }, '');
+
+/** Quote untrusted text for a one-line message: control characters escaped, length capped. */
+export const quote = (value: unknown, max = 60): string => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const oneLine = JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  return oneLine;
+};
+
+export const compareProblems = (a: Problem, b: Problem): number =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code);
+
+export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === 'error');

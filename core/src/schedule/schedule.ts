@@ -1,0 +1,109 @@
+import { CronExpressionParser } from 'cron-parser';
+
+// Cron questions the rules, the plan and the scheduler all ask, answered in one place.
+
+export type CronCheck = { ok: true } | { ok: false; reason: string };
+
+/** Five fields (minute hour dom month dow) or a cron-parser macro such as `@daily`; seconds fields are refused. */
+export const checkCron = (expression: string): CronCheck => {
+  const trimmed = expression.trim();
+  if (!trimmed.startsWith('@') && trimmed.split(/\s+/).length !== 5) {
+    return { ok: false, reason: `expected 5 fields (minute hour day-of-month month day-of-week), got ${trimmed.split(/\s+/).length}` };
+  }
+  try {
+    CronExpressionParser.parse(trimmed, { tz: 'UTC' });
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+};
+
+const zoneCache = new Map<string, boolean>();
+export const isValidTimezone = (tz: string): boolean => {
+  let ok = zoneCache.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    zoneCache.set(tz, ok);
+  }
+  return ok;
+};
+
+/** The next `count` run times after `from`, in the given IANA zone. */
+export const nextRuns = (expression: string, timezone: string, from: Date, count = 3): Date[] => {
+  const it = CronExpressionParser.parse(expression.trim(), { tz: timezone, currentDate: from });
+  const out: Date[] = [];
+  for (let i = 0; i < count; i++) out.push(it.next().toDate());
+  return out;
+};
+
+const intervalCache = new Map<string, number>();
+
+/**
+ * The longest gap between two consecutive runs, in seconds, over a year of calendar days.
+ * Computed from the parsed fields (times of day × firing days) rather than by iterating, which
+ * is ~100 µs per step in cron-parser; a DST shift (±1 h) is ignored.
+ */
+export const maxIntervalSeconds = (expression: string): number => {
+  const key = expression.trim();
+  const cached = intervalCache.get(key);
+  if (cached !== undefined) return cached;
+  const { fields } = CronExpressionParser.parse(key, { tz: 'UTC' });
+  const minutes = [...fields.minute.values].map(Number).sort((a, b) => a - b);
+  const hours = [...fields.hour.values].map(Number).sort((a, b) => a - b);
+  const times = hours.flatMap((h) => minutes.map((m) => h * 60 + m));
+  const dom = fields.dayOfMonth.values as readonly (number | string)[];
+  const special = dom.some((d) => typeof d !== 'number') || (fields.dayOfWeek.values as readonly unknown[]).some((d) => typeof d !== 'number');
+  const result = special ? iterateMaxInterval(key) : fromFields();
+  intervalCache.set(key, result);
+  return result;
+
+  function fromFields(): number {
+    const domSet = new Set(dom as number[]);
+    const dowSet = new Set((fields.dayOfWeek.values as readonly number[]).map((d) => d % 7));
+    const monthSet = new Set(fields.month.values as readonly number[]);
+    const domStar = fields.dayOfMonth.isWildcard;
+    const dowStar = fields.dayOfWeek.isWildcard;
+    // Classic cron: when both day fields are restricted, a day matches if either does.
+    const fires = (d: Date) => {
+      if (!monthSet.has(d.getUTCMonth() + 1)) return false;
+      const byDom = domSet.has(d.getUTCDate());
+      const byDow = dowSet.has(d.getUTCDay());
+      if (domStar && dowStar) return true;
+      if (domStar) return byDow;
+      if (dowStar) return byDom;
+      return byDom || byDow;
+    };
+    let withinDay = 0;
+    for (let i = 1; i < times.length; i++) withinDay = Math.max(withinDay, (times[i] as number) - (times[i - 1] as number));
+    const first = times[0] as number;
+    const last = times[times.length - 1] as number;
+    // Start in a leap year so 29 February is seen; 4 years covers every calendar pattern.
+    const start = Date.UTC(2028, 0, 1);
+    let prevDay = -1;
+    let acrossDays = 0;
+    for (let day = 0; day < 366 * 4 + 1; day++) {
+      if (!fires(new Date(start + day * 86_400_000))) continue;
+      if (prevDay >= 0) acrossDays = Math.max(acrossDays, (day - prevDay) * 1440 - last + first);
+      prevDay = day;
+    }
+    return Math.max(withinDay, acrossDays) * 60;
+  }
+};
+
+/** Fallback for L/W/# expressions: iterate a bounded number of runs. */
+const iterateMaxInterval = (expression: string): number => {
+  const it = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2028, 0, 1)) });
+  let prev = it.next().getTime();
+  let max = 0;
+  for (let i = 0; i < 800; i++) {
+    const next = it.next().getTime();
+    max = Math.max(max, next - prev);
+    prev = next;
+  }
+  return Math.round(max / 1000);
+};
