@@ -82,11 +82,11 @@ export const maxIntervalSeconds = (expression: string): number => {
     for (let i = 1; i < times.length; i++) withinDay = Math.max(withinDay, (times[i] as number) - (times[i - 1] as number));
     const first = times[0] as number;
     const last = times[times.length - 1] as number;
-    // Start in a leap year so 29 February is seen; 4 years covers every calendar pattern.
+    // Start in a leap year; 8 years + a day sees every calendar pattern twice, 29 February included.
     const start = Date.UTC(2028, 0, 1);
     let prevDay = -1;
     let acrossDays = 0;
-    for (let day = 0; day < 366 * 4 + 1; day++) {
+    for (let day = 0; day < 366 * 8 + 1; day++) {
       if (!fires(new Date(start + day * 86_400_000))) continue;
       if (prevDay >= 0) acrossDays = Math.max(acrossDays, (day - prevDay) * 1440 - last + first);
       prevDay = day;
@@ -95,12 +95,13 @@ export const maxIntervalSeconds = (expression: string): number => {
   }
 };
 
-/** Fallback for L/W/# expressions: iterate a bounded number of runs. */
+/** Fallback for L/W/# expressions: iterate runs, bounded in count and to two years of span. */
 const iterateMaxInterval = (expression: string): number => {
   const it = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2028, 0, 1)) });
-  let prev = it.next().getTime();
+  const first = it.next().getTime();
+  let prev = first;
   let max = 0;
-  for (let i = 0; i < 800; i++) {
+  for (let i = 0; i < 800 && prev - first < 2 * 366 * 86_400_000; i++) {
     const next = it.next().getTime();
     max = Math.max(max, next - prev);
     prev = next;

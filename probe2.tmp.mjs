@@ -1,0 +1,10 @@
+import { parseDocument, LineCounter, Lexer, Parser } from 'yaml';
+const n = Number(process.argv[2]);
+const v = 'a: ' + '['.repeat(n) + ']'.repeat(n) + '\n';
+let t=Date.now();
+const toks = [...new Lexer().lex(v)]; console.log('lex', toks.length, Date.now()-t);
+t=Date.now();
+const csts = [...new Parser().parse(v)]; console.log('parse', csts.length, Date.now()-t);
+t=Date.now();
+const d = parseDocument(v, {lineCounter: new LineCounter(), uniqueKeys:true, prettyErrors:false, strict:true, merge:false});
+console.log('doc', d.errors.length, d.errors.slice(0,2).map(e=>e.code+' '+e.message.slice(0,80)), Date.now()-t);
