@@ -8,6 +8,14 @@ import { EXIT } from './exit.js';
 
 // The one `lifeboat` command: parses arguments, delegates to a package, maps failures to exit codes.
 
+// A reader that goes away early (`lifeboat plan | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw err;
+  });
+}
+
 const program = new Command('lifeboat')
   .description('Backups and disk images declared in git, validated in pull requests, applied by site runners.')
   .version('0.1.0')

@@ -99,7 +99,11 @@ export const checkSchema = (document: LoadedDocument): { kind?: Kind; problems: 
 const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => {
   // A union of literals reports one `const` error per branch plus the `anyOf`; keep the anyOf only.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  const kept = errors.filter((e) => !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  // apiVersion is checked (and reported) before the schema runs: one problem per mistake.
+  const envelope = (e: ErrorObject) =>
+    e.instancePath === '/apiVersion' ||
+    (e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'apiVersion');
+  const kept = errors.filter((e) => !envelope(e) && !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const e of kept) {
@@ -130,7 +134,7 @@ const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => 
           document,
           path,
           'schema.type',
-          `${where(path)} must be ${article((e.params as { type: string }).type)}, got ${typeOf(actual)}${typeof actual === 'object' ? '' : ` ${quote(actual)}`}`,
+          `${where(path)} must be ${article((e.params as { type: string }).type)}, got ${typeOf(actual)}${typeof actual === 'object' ? '' : ` ${typeof actual === 'string' ? quote(actual) : String(actual)}`}`,
         );
         break;
       case 'anyOf': {

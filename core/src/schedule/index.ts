@@ -1,1 +1,2 @@
+export * from './cron-fields.js';
 export * from './schedule.js';

@@ -29,5 +29,9 @@ export const buildIndex = (inventory: Inventory): InventoryIndex => {
     for (const e of entries) if (!map.has(e.value.metadata.name)) map.set(e.value.metadata.name, e);
     return map;
   };
-  return { sites: byName(inventory.sites), policies: byName(inventory.policies), images: byName(inventory.images) };
+  return {
+    sites: byName(inventory.sites),
+    policies: byName(inventory.policies),
+    images: byName(inventory.images),
+  };
 };

@@ -1,0 +1,123 @@
+import jsyaml from 'js-yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
+import { type LoadedDocument, type LoadResult, loadYaml, type SourceFile } from './load-yaml.js';
+
+// Most files are fine: js-yaml builds their values ~4x faster than the `yaml` package, and positions are only
+// needed where a problem is reported, so the positioned document is built lazily. Anything unusual (syntax
+// errors, duplicate keys, tags, aliases, deep or odd input) goes through the careful loader in load-yaml.ts.
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Conservative nesting estimate from the text alone: indentation plus flow brackets and `- ` / `: ` markers. */
+const mayBeDeep = (text: string, limit: number): boolean => {
+  let brackets = 0;
+  let lineStart = true;
+  let indent = 0;
+  let markers = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      lineStart = true;
+      indent = 0;
+      markers = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 0x20) {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (c === 0x5b || c === 0x7b) brackets++;
+    else if (c === 0x5d || c === 0x7d) brackets = Math.max(0, brackets - 1);
+    else if ((c === 0x2d || c === 0x3a) && text.charCodeAt(i + 1) === 0x20) markers++;
+    if (brackets + indent + markers > limit) return true;
+  }
+  return false;
+};
+
+/** Controls, NUL, DEL: binary input is the careful loader's to explain. */
+const hasControlChar = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f || c === 0xfeff) return true;
+  }
+  return false;
+};
+
+/**
+ * True when the value is a plain tree within the depth limit. A collection reached twice means an alias
+ * (js-yaml shares the object), whose expansion limits the careful loader enforces.
+ */
+const isPlainTree = (root: unknown, maxDepth: number): boolean => {
+  const seen = new Set<object>();
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (seen.has(node) || depth >= maxDepth) return false;
+    seen.add(node);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+};
+
+const lazyDocument = (file: string, text: string, value: unknown): LoadedDocument => {
+  let parsed: Pick<LoadedDocument, 'doc' | 'lineCounter'> | undefined;
+  const positioned = () => {
+    if (!parsed) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text, {
+        lineCounter,
+        uniqueKeys: true,
+        prettyErrors: false,
+        strict: true,
+        merge: false,
+      });
+      parsed = { doc, lineCounter };
+    }
+    return parsed;
+  };
+  return {
+    file,
+    text,
+    value,
+    get doc() {
+      return positioned().doc;
+    },
+    get lineCounter() {
+      return positioned().lineCounter;
+    },
+  };
+};
+
+/** Same contract as `loadYaml`, faster for well-formed files. */
+export const loadYamlFast = (source: SourceFile, limits: LoadLimits = DEFAULT_LIMITS): LoadResult => {
+  const size =
+    typeof source.content === 'string' ? Buffer.byteLength(source.content) : source.content.byteLength;
+  if (size > limits.maxFileBytes || size === 0) return loadYaml(source, limits);
+  let text: string;
+  try {
+    text = typeof source.content === 'string' ? source.content : decoder.decode(source.content);
+  } catch {
+    return loadYaml(source, limits);
+  }
+  if (hasControlChar(text) || mayBeDeep(text, limits.maxDepth)) return loadYaml(source, limits);
+  let value: unknown;
+  try {
+    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: source.path });
+  } catch {
+    return loadYaml(source, limits);
+  }
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value !== 'object' ||
+    !isPlainTree(value, limits.maxDepth)
+  ) {
+    return loadYaml(source, limits);
+  }
+  return { ok: true, document: lazyDocument(source.path, text, value), problems: [] };
+};

@@ -1,0 +1,2 @@
+// Fakes of the external APIs lifeboat talks to, shared by every package's tests.
+export * from './fake-github.js';

@@ -1,0 +1,218 @@
+import { type LoadedDocument, type PathSegment, type Problem, problemIn, quote } from '@lifeboat/core';
+import type { Rule } from './rule.js';
+
+// A secret committed to git is leaked for good (history, forks, CI logs): catch it before the merge.
+
+/** Words that make a key a secret holder: `password`, `apiKey`, `client_secret`, `accessKey`… */
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'credential',
+  'credentials',
+]);
+const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'auth key']);
+const SECRET_JOINED = new Set(['apikey', 'privatekey', 'accesskey', 'secretkey', 'authkey']);
+/** Keys lifeboat defines to name where a secret lives, never the secret itself. */
+const NAME_ONLY_KEYS = new Set(['passwordEnv', 'passwordCommand', 'envFrom', 'env']);
+/** Last words that make a key name-only by convention: `tokenEnv`, `password_file`, `secretName`. */
+const NAME_ONLY_SUFFIXES = new Set(['env', 'file', 'command', 'cmd', 'name', 'ref', 'var']);
+
+const words = (key: string) =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/** Is `key` the name of a field that would hold a secret's value? Exported for the tests' table. */
+export const isSecretKey = (key: string): boolean => {
+  if (NAME_ONLY_KEYS.has(key)) return false;
+  const w = words(key);
+  if (w.length === 0 || NAME_ONLY_SUFFIXES.has(w[w.length - 1] as string)) return false;
+  return w.some(
+    (word, i) => SECRET_WORDS.has(word) || SECRET_JOINED.has(word) || SECRET_PAIRS.has(`${word} ${w[i + 1]}`),
+  );
+};
+
+const TOKEN_SHAPES: ReadonlyArray<{ what: string; pattern: RegExp }> = [
+  { what: 'a Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { what: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})/ },
+  { what: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { what: 'a private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/ },
+];
+
+/** `user:password@` in a URL (also behind a restic backend prefix such as `rest:`). */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+/** `--password=…`, `PGPASSWORD=…`, `?token=…`: a secret-named assignment inside one string (argv, URLs). */
+const ASSIGNMENT = /([A-Za-z][A-Za-z0-9_-]*)=([^\s&;]+)/g;
+
+/** Shannon entropy in bits per character. */
+export const entropy = (text: string): number => {
+  const counts = new Map<string, number>();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+};
+
+export const ENTROPY_THRESHOLD = 4.0;
+export const MIN_ENTROPY_LENGTH = 20;
+
+/**
+ * 4 bits per character, relaxed for short strings: n characters can carry at most log2(n) bits
+ * each, so a random 20-character key averages about 4.05 and half of them would slip under 4.0.
+ */
+export const entropyThreshold = (length: number): number =>
+  Math.min(ENTROPY_THRESHOLD, 0.85 * Math.log2(length));
+
+const SEPARATORS = /[/\\._:@,=+~?&#%-]+/;
+const DURATION = /^([0-9]+[wdhm])+$/;
+const HEX = /^(?:0x)?(?:[0-9a-f]+|[0-9A-F]+)$/;
+
+const charClass = (c: string) =>
+  c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : c >= '0' && c <= '9' ? 3 : 0;
+
+/**
+ * How often the character class (lower, upper, digit) changes, per character. Words and camelCase
+ * change rarely (`officeFileShare`: 0.13); random keys change at almost every other character
+ * (about 0.45). Upper → lower is not counted: it is how every Capitalised word starts.
+ */
+const classChangeRate = (segment: string): number => {
+  let changes = 0;
+  for (let i = 1; i < segment.length; i++) {
+    const previous = charClass(segment[i - 1] as string);
+    const current = charClass(segment[i] as string);
+    if (previous !== current && !(previous === 2 && current === 1)) changes++;
+  }
+  return changes / Math.max(1, segment.length - 1);
+};
+
+/**
+ * A piece a person would write: a short token, a word, an UPPER_CASE or camelCase name, a number
+ * or a hex id (hex cannot reach the entropy threshold anyway: at most 4 bits per character).
+ */
+const isWordy = (segment: string) =>
+  /^[A-Za-z0-9]*$/.test(segment) &&
+  (segment.length < 8 || HEX.test(segment) || classChangeRate(segment) < 0.3);
+
+/**
+ * Looks like a random credential rather than data: long, no spaces, not a path, URL or duration,
+ * not made of word-like pieces (host names, rclone remotes, device ids, camelCase names), and
+ * with a high Shannon entropy.
+ */
+export const isHighEntropy = (text: string): boolean => {
+  if (text.length < MIN_ENTROPY_LENGTH || /\s/.test(text)) return false;
+  if (/^(?:\/|~\/|\.\.?\/)/.test(text) || /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || DURATION.test(text))
+    return false;
+  if (text.split(SEPARATORS).every(isWordy)) return false;
+  return entropy(text) >= entropyThreshold(text.length);
+};
+
+/** At most 4 characters (fewer for short values, so a short password is not half shown), then …. */
+const preview = (text: string) => quote(`${text.slice(0, Math.min(4, Math.floor(text.length / 4)))}…`);
+
+interface Finding {
+  code: 'secret.literal' | 'secret.high-entropy';
+  message: string;
+}
+
+/** What is wrong with one scalar, if anything; `key` is the mapping key it sits under. */
+const inspect = (value: string | number, key: string | undefined): Finding | undefined => {
+  const text = String(value);
+  if (key !== undefined && isSecretKey(key) && text !== '') {
+    return {
+      code: 'secret.literal',
+      message: `${quote(key)} holds a literal secret (${preview(text)}): keep it in an environment variable and name the variable (e.g. passwordEnv)`,
+    };
+  }
+  if (typeof value !== 'string') return undefined;
+  for (const { what, pattern } of TOKEN_SHAPES) {
+    const match = pattern.exec(value);
+    if (match)
+      return {
+        code: 'secret.literal',
+        message: `value contains ${what} (${preview(match[0])}): revoke it and keep it out of git`,
+      };
+  }
+  if (URL_PASSWORD.test(value)) {
+    return {
+      code: 'secret.literal',
+      message:
+        'URL contains a password (user:password@): pass credentials through environment variables instead',
+    };
+  }
+  for (const [, name, secret] of value.matchAll(ASSIGNMENT)) {
+    if (name !== undefined && secret !== undefined && !secret.startsWith('$') && isSecretKey(name)) {
+      return {
+        code: 'secret.literal',
+        message: `${quote(name)}= carries a literal secret (${preview(secret)}): pass it through an environment variable instead`,
+      };
+    }
+  }
+  if (isHighEntropy(value)) {
+    return {
+      code: 'secret.high-entropy',
+      message: `value looks like a secret (${value.length} random-looking characters, ${preview(value)}): keep secrets in environment variables`,
+    };
+  }
+  return undefined;
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export const noSecrets: Rule = {
+  id: 'no-secrets',
+  description: 'No password, token or key is written into the inventory, in any field of any file.',
+  codes: {
+    'secret.literal': {
+      title: 'Secret written in the YAML',
+      cause:
+        'A password/secret/token/key field holds a literal value, a URL carries user:password@, or a value has the shape of a known credential (Slack xox…, GitHub ghp_…, AWS AKIA…, a PEM private key). Anything committed stays in git history.',
+      fix: 'Remove it, revoke and rotate the credential, and reference it by name: credentials.passwordEnv / passwordCommand / envFrom.',
+    },
+    'secret.high-entropy': {
+      title: 'Value looks like a secret',
+      cause:
+        'A long value without spaces that is not a path, URL or name has the character spread of a random key or token (Shannon entropy of at least 4 bits per character).',
+      fix: 'If it is a credential, move it to an environment variable and rotate it. If it is not, split it into readable parts or describe it elsewhere.',
+    },
+  },
+  check({ inventory }) {
+    const problems: Problem[] = [];
+    // Every parsed document, typed or not: a file that fails the schema can still leak a secret.
+    for (const document of inventory.documents) scan(document, problems);
+    return problems;
+  },
+};
+
+const scan = (document: LoadedDocument, problems: Problem[]) => {
+  const stack: Array<{ value: unknown; path: PathSegment[]; key: string | undefined }> = [
+    { value: document.value, path: [], key: undefined },
+  ];
+  while (stack.length > 0) {
+    const { value, path, key } = stack.pop() as (typeof stack)[number];
+    if (typeof value === 'string' || typeof value === 'number') {
+      const finding = inspect(value, key);
+      if (finding) problems.push(problemIn(document, path, finding.code, finding.message));
+    } else if (Array.isArray(value)) {
+      // List items inherit their key: `tokens: [...]` holds secrets too.
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i], key });
+    } else if (isRecord(value)) {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i] as [string, unknown];
+        stack.push({ value: v, path: [...path, k], key: k });
+      }
+    }
+  }
+};
