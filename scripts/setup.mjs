@@ -9,9 +9,23 @@ const quiet = process.argv.includes('--quiet');
 const log = (msg) => quiet || process.stderr.write(`setup: ${msg}\n`);
 
 /** Debian packages the test suite and the demo drive for real; binary → package. */
-export const SYSTEM_TOOLS = { git: 'git' };
+export const SYSTEM_TOOLS = {
+  git: 'git',
+  restic: 'restic',
+  rclone: 'rclone',
+  'partclone.ext4': 'partclone',
+  zstd: 'zstd',
+  'mkfs.ext4': 'e2fsprogs',
+  'mkfs.vfat': 'dosfstools',
+  mcopy: 'mtools',
+  sfdisk: 'fdisk',
+  sgdisk: 'gdisk',
+};
 
-const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+const has = (bin) =>
+  ['/usr/bin', '/usr/sbin', '/bin', '/sbin', ...(process.env.PATH ?? '').split(':')].some(
+    (dir) => dir && existsSync(`${dir}/${bin}`),
+  );
 
 const run = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, {

@@ -17,7 +17,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const program = new Command('lifeboat')
-  .description('Backups and disk images declared in git, validated in pull requests, applied by site runners.')
+  .description(
+    'Backups and disk images declared in git, validated in pull requests, applied by site runners.',
+  )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();

@@ -1,4 +1,10 @@
-import { CORE_CATALOGUE, type CatalogueEntry, compareProblems, type LoadInventoryResult, type Problem } from '@lifeboat/core';
+import {
+  type CatalogueEntry,
+  CORE_CATALOGUE,
+  compareProblems,
+  type LoadInventoryResult,
+  type Problem,
+} from '@lifeboat/core';
 import { buildIndex, RULES, type Rule } from './rules/index.js';
 
 // Runs every rule over a loaded inventory; a rule that throws becomes a problem, never a crash.

@@ -48,8 +48,8 @@ export const schemaDrift = async (root: string): Promise<SchemaDrift> => {
 
 const checkRoot = async (root: string): Promise<void> => {
   const info = await stat(root).catch(() => undefined);
-  if (!info) throw new UsageError(`--root ${quote(root)} does not exist`);
-  if (!info.isDirectory()) throw new UsageError(`--root ${quote(root)} is not a directory`);
+  if (!info) throw new UsageError(`--root ${quote(root, 200)} does not exist`);
+  if (!info.isDirectory()) throw new UsageError(`--root ${quote(root, 200)} is not a directory`);
 };
 
 const runWrite = async (root: string): Promise<number> => {

@@ -35,9 +35,11 @@ const checkRoot = async (root: string): Promise<void> => {
     isDirectory = (await stat(root)).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--root ${quote(root)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
+    throw new UsageError(
+      `--root ${quote(root, 200)} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
+    );
   }
-  if (!isDirectory) throw new UsageError(`--root ${quote(root)} is not a directory`);
+  if (!isDirectory) throw new UsageError(`--root ${quote(root, 200)} is not a directory`);
   const present = await Promise.all(
     INVENTORY_DIRS.map((dir) =>
       stat(path.join(root, dir)).then(
@@ -48,7 +50,9 @@ const checkRoot = async (root: string): Promise<void> => {
   );
   // Validating a folder that holds no inventory is a wrong --root, not a clean result.
   if (!present.some(Boolean)) {
-    throw new UsageError(`--root ${quote(root)} has none of ${INVENTORY_DIRS.map((d) => `${d}/`).join(', ')}`);
+    throw new UsageError(
+      `--root ${quote(root, 200)} has none of ${INVENTORY_DIRS.map((d) => `${d}/`).join(', ')}`,
+    );
   }
 };
 
@@ -60,7 +64,7 @@ export const runValidate = async (options: ValidateOptions): Promise<number> => 
   try {
     const format = options.format;
     if (!isFormatName(format)) {
-      throw new UsageError(`unknown --format ${quote(format)}: expected one of ${FORMATS.join(', ')}`);
+      throw new UsageError(`unknown --format ${quote(format, 40)}: expected one of ${FORMATS.join(', ')}`);
     }
     await checkRoot(options.root);
     const loaded = await loadInventory(options.root);
@@ -74,7 +78,9 @@ export const runValidate = async (options: ValidateOptions): Promise<number> => 
       try {
         await writeFile(options.output, text);
       } catch (err) {
-        throw new UsageError(`cannot write --output ${quote(options.output)} (${(err as NodeJS.ErrnoException).code})`);
+        throw new UsageError(
+          `cannot write --output ${quote(options.output, 200)} (${(err as NodeJS.ErrnoException).code})`,
+        );
       }
     }
     return hasErrors(problems) ? EXIT.problems : EXIT.ok;
@@ -89,7 +95,9 @@ export const runValidate = async (options: ValidateOptions): Promise<number> => 
 export const registerValidate = (program: Command): void => {
   program
     .command('validate')
-    .description('Check every file in sites/, policies/ and images/: syntax, schema, references and safety rules.')
+    .description(
+      'Check every file in sites/, policies/ and images/: syntax, schema, references and safety rules.',
+    )
     .option('--root <dir>', 'inventory root holding sites/, policies/ and images/', '.')
     .option('--format <name>', `output format: ${FORMATS.join(', ')}`, 'human')
     .option('--output <file>', 'write the report to this file instead of standard output')

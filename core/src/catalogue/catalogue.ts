@@ -80,7 +80,8 @@ export const CORE_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = {
   },
   'schema.unknown-key': {
     title: 'Unknown key',
-    cause: 'A key the schema does not define, usually a typo; unknown keys would otherwise be silently ignored.',
+    cause:
+      'A key the schema does not define, usually a typo; unknown keys would otherwise be silently ignored.',
     fix: 'Correct the spelling (the message suggests the nearest key) or remove it.',
   },
   'schema.required': {
@@ -120,7 +121,8 @@ export const CORE_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = {
   },
   'inventory.schema-header': {
     title: 'Missing editor schema line',
-    cause: 'The file does not start with its `# yaml-language-server: $schema=` line, so editors cannot check it.',
+    cause:
+      'The file does not start with its `# yaml-language-server: $schema=` line, so editors cannot check it.',
     fix: 'Add the line shown in the message as the first line.',
   },
   'inventory.outside-root': {

@@ -6,7 +6,8 @@ const UNIT_SECONDS: Record<string, number> = { w: 604_800, d: 86_400, h: 3_600, 
 export const parseDuration = (text: string): number | undefined => {
   if (!/^([0-9]+[wdhm])+$/.test(text)) return undefined;
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9]+)([wdhm])/g)) total += Number(n) * (UNIT_SECONDS[unit as string] ?? 0);
+  for (const [, n, unit] of text.matchAll(/([0-9]+)([wdhm])/g))
+    total += Number(n) * (UNIT_SECONDS[unit as string] ?? 0);
   return total;
 };
 

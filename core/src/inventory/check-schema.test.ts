@@ -11,7 +11,8 @@ const check = (text: string) => {
 };
 
 /** `code line:col path: message` for each problem. */
-const describeAll = (problems: Problem[]) => problems.map((p) => `${p.code} ${p.line}:${p.col} ${p.path}: ${p.message}`);
+const describeAll = (problems: Problem[]) =>
+  problems.map((p) => `${p.code} ${p.line}:${p.col} ${p.path}: ${p.message}`);
 
 describe('checkSchema', () => {
   it('accepts a valid document and returns its kind', () => {
@@ -66,9 +67,9 @@ describe('checkSchema', () => {
     expect(describeAll(check(SITE.replace('labels: [lisle]', 'labels: []')).problems)).toEqual([
       'schema.value 9:13 spec.runner.labels: spec.runner.labels must NOT have fewer than 1 items',
     ]);
-    expect(check(SITE.replace('approvers: []', 'approvers: [U0123456, U0123456]')).problems.map((p) => p.code)).toEqual([
-      'schema.duplicate-item',
-    ]);
+    expect(
+      check(SITE.replace('approvers: []', 'approvers: [U0123456, U0123456]')).problems.map((p) => p.code),
+    ).toEqual(['schema.duplicate-item']);
   });
 
   it('reports a wrong or missing apiVersion once', () => {
@@ -87,7 +88,9 @@ describe('checkSchema', () => {
     expect(describeAll(check(SITE.replace('kind: Site\n', '')).problems)).toEqual([
       'schema.kind 1:1 kind: missing kind: expected one of Site, BackupPolicy, Image',
     ]);
-    expect(check(SITE.replace('kind: Site', 'kind: RunRecord')).problems.map((p) => p.code)).toEqual(['schema.kind']);
+    expect(check(SITE.replace('kind: Site', 'kind: RunRecord')).problems.map((p) => p.code)).toEqual([
+      'schema.kind',
+    ]);
   });
 
   it('refuses a top-level list or scalar', () => {
@@ -101,9 +104,11 @@ describe('checkSchema', () => {
     expect(describeAll(check(`${SITE}__proto__:\n  polluted: true\n`).problems)).toEqual([
       'schema.unknown-key 14:1 __proto__: unknown key "__proto__" in document',
     ]);
-    expect(describeAll(check(SITE.replace('spec:\n', 'spec:\n  constructor:\n    prototype: {polluted: true}\n')).problems)).toEqual([
-      'schema.unknown-key 6:3 spec.constructor: unknown key "constructor" in spec',
-    ]);
+    expect(
+      describeAll(
+        check(SITE.replace('spec:\n', 'spec:\n  constructor:\n    prototype: {polluted: true}\n')).problems,
+      ),
+    ).toEqual(['schema.unknown-key 6:3 spec.constructor: unknown key "constructor" in spec']);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
@@ -113,7 +118,10 @@ describe('checkSchema', () => {
   });
 
   it('reports every violation in a document, not only the first', () => {
-    const broken = SITE.replace('environment: office', 'environment: 7').replace('labels: [lisle]', 'labels: lisle');
+    const broken = SITE.replace('environment: office', 'environment: 7').replace(
+      'labels: [lisle]',
+      'labels: lisle',
+    );
     expect(check(broken).problems.map((p) => p.code)).toEqual(['schema.enum', 'schema.type']);
   });
 });

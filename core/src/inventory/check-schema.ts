@@ -30,10 +30,14 @@ const where = (path: PathSegment[]) => (path.length ? formatPathForMessage(path)
 const formatPathForMessage = (path: PathSegment[]) =>
   path.reduce<string>((o, s) => (typeof s === 'number' ? `${o}[${s}]` : o ? `${o}.${s}` : s), '');
 
-const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'mapping' : typeof v);
+const typeOf = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'mapping' : typeof v;
 
 const getAt = (root: unknown, path: PathSegment[]): unknown =>
-  path.reduce<unknown>((o, s) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[s as string] : undefined), root);
+  path.reduce<unknown>(
+    (o, s) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[s as string] : undefined),
+    root,
+  );
 
 const distance = (a: string, b: string): number => {
   const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -42,7 +46,11 @@ const distance = (a: string, b: string): number => {
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = dp[j] as number;
-      dp[j] = Math.min((dp[j] as number) + 1, (dp[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      dp[j] = Math.min(
+        (dp[j] as number) + 1,
+        (dp[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -61,7 +69,14 @@ export const checkSchema = (document: LoadedDocument): { kind?: Kind; problems: 
   const value = document.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
-      problems: [problemIn(document, [], 'schema.not-a-mapping', `document must be a mapping with apiVersion, kind, metadata and spec, got ${typeOf(value)}`)],
+      problems: [
+        problemIn(
+          document,
+          [],
+          'schema.not-a-mapping',
+          `document must be a mapping with apiVersion, kind, metadata and spec, got ${typeOf(value)}`,
+        ),
+      ],
     };
   }
   const record = value as Record<string, unknown>;
@@ -86,7 +101,9 @@ export const checkSchema = (document: LoadedDocument): { kind?: Kind; problems: 
         document,
         ['kind'],
         'schema.kind',
-        kind === undefined ? `missing kind: expected one of ${known.join(', ')}` : `unknown kind ${quote(kind)}: expected one of ${known.join(', ')}`,
+        kind === undefined
+          ? `missing kind: expected one of ${known.join(', ')}`
+          : `unknown kind ${quote(kind)}: expected one of ${known.join(', ')}`,
       ),
     );
     return { problems };
@@ -113,7 +130,9 @@ const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => 
     switch (e.keyword) {
       case 'additionalProperties': {
         const key = (e.params as { additionalProperty: string }).additionalProperty;
-        const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const allowed = Object.keys(
+          (e.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+        );
         problem = problemIn(
           document,
           [...path, key],
@@ -125,7 +144,12 @@ const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => 
       }
       case 'required': {
         const missing = (e.params as { missingProperty: string }).missingProperty;
-        problem = problemIn(document, path, 'schema.required', `${where(path)} is missing required key "${missing}"`);
+        problem = problemIn(
+          document,
+          path,
+          'schema.required',
+          `${where(path)} is missing required key "${missing}"`,
+        );
         problem.path = formatPathForMessage([...path, missing]);
         break;
       }
@@ -138,7 +162,9 @@ const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => 
         );
         break;
       case 'anyOf': {
-        const branches = ((e.parentSchema as { anyOf?: Array<{ const?: unknown }> })?.anyOf ?? []).map((b) => b.const);
+        const branches = ((e.parentSchema as { anyOf?: Array<{ const?: unknown }> })?.anyOf ?? []).map(
+          (b) => b.const,
+        );
         const message = branches.every((b) => b !== undefined)
           ? `${where(path)} must be one of ${branches.map((b) => JSON.stringify(b)).join(', ')}, got ${quote(actual)}`
           : `${where(path)} does not match any allowed form`;
@@ -164,7 +190,12 @@ const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => 
         break;
       }
       default:
-        problem = problemIn(document, path, `schema.${e.keyword === 'uniqueItems' ? 'duplicate-item' : 'value'}`, `${where(path)} ${e.message ?? 'is invalid'}`);
+        problem = problemIn(
+          document,
+          path,
+          `schema.${e.keyword === 'uniqueItems' ? 'duplicate-item' : 'value'}`,
+          `${where(path)} ${e.message ?? 'is invalid'}`,
+        );
     }
     const key = `${problem.code}|${problem.path}|${problem.message}`;
     if (!seen.has(key)) {
@@ -175,4 +206,11 @@ const explain = (document: LoadedDocument, errors: ErrorObject[]): Problem[] => 
   return out;
 };
 
-const article = (type: string) => (type === 'integer' ? 'an integer' : type === 'array' ? 'a list' : type === 'object' ? 'a mapping' : `a ${type}`);
+const article = (type: string) =>
+  type === 'integer'
+    ? 'an integer'
+    : type === 'array'
+      ? 'a list'
+      : type === 'object'
+        ? 'a mapping'
+        : `a ${type}`;

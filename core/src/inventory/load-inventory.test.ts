@@ -12,7 +12,9 @@ const where = (problems: Problem[]) => problems.map((p) => `${p.code} ${p.file}:
 
 describe('schemaHeader', () => {
   it('points at schemas/ relative to the file, however deep it is', () => {
-    expect(schemaHeader('Site', 'sites/lisle.yaml')).toBe('# yaml-language-server: $schema=../schemas/Site.schema.json');
+    expect(schemaHeader('Site', 'sites/lisle.yaml')).toBe(
+      '# yaml-language-server: $schema=../schemas/Site.schema.json',
+    );
     expect(schemaHeader('Image', 'images/kvm/sd.yaml')).toBe(
       '# yaml-language-server: $schema=../../schemas/Image.schema.json',
     );
@@ -22,7 +24,10 @@ describe('schemaHeader', () => {
 describe('loadInventoryFromFiles', () => {
   it('sorts valid documents into sites, policies and images', () => {
     const result = loadInventoryFromFiles([
-      { path: 'policies/lisle-share.yaml', content: withHeader('BackupPolicy', 'policies/lisle-share.yaml', POLICY) },
+      {
+        path: 'policies/lisle-share.yaml',
+        content: withHeader('BackupPolicy', 'policies/lisle-share.yaml', POLICY),
+      },
       { path: 'sites/lisle.yaml', content: withHeader('Site', 'sites/lisle.yaml', SITE) },
     ]);
     expect(result.problems).toEqual([]);
@@ -58,7 +63,10 @@ describe('loadInventoryFromFiles', () => {
     const result = loadInventoryFromFiles([
       { path: 'sites/a.yaml', content: 'a: [1\n' },
       { path: 'sites/b.yaml', content: '' },
-      { path: 'sites/c.yaml', content: withHeader('Site', 'sites/c.yaml', SITE.replace('kind: Site', 'kind: Sight')) },
+      {
+        path: 'sites/c.yaml',
+        content: withHeader('Site', 'sites/c.yaml', SITE.replace('kind: Site', 'kind: Sight')),
+      },
       { path: 'sites/d.yaml', content: withHeader('Site', 'sites/d.yaml', SITE) },
     ]);
     expect(result.problems.map((p) => `${p.code} ${p.file}`)).toEqual([
@@ -71,7 +79,10 @@ describe('loadInventoryFromFiles', () => {
 
   it('keeps objects with shape errors out of the typed lists', () => {
     const result = loadInventoryFromFiles([
-      { path: 'sites/a.yaml', content: withHeader('Site', 'sites/a.yaml', SITE.replace('nas: []', 'nas: 5')) },
+      {
+        path: 'sites/a.yaml',
+        content: withHeader('Site', 'sites/a.yaml', SITE.replace('nas: []', 'nas: 5')),
+      },
     ]);
     expect(result.inventory.sites).toEqual([]);
     expect(result.inventory.documents).toHaveLength(1);
@@ -91,7 +102,10 @@ describe('loadInventory from a directory', () => {
 
   it('reads .yaml and .yml files in the three folders, recursively, with root-relative paths', async () => {
     put('sites/lisle.yaml', withHeader('Site', 'sites/lisle.yaml', SITE));
-    put('sites/nested/portage.yml', withHeader('Site', 'sites/nested/portage.yml', SITE.replace('lisle', 'portage')));
+    put(
+      'sites/nested/portage.yml',
+      withHeader('Site', 'sites/nested/portage.yml', SITE.replace('lisle', 'portage')),
+    );
     put('sites/README.md', '# not data');
     put('policies/lisle-share.yaml', withHeader('BackupPolicy', 'policies/lisle-share.yaml', POLICY));
     put('other.yaml', 'not: read');

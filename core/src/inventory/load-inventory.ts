@@ -1,5 +1,13 @@
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  type Dirent,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
   DEFAULT_LIMITS,
@@ -102,16 +110,11 @@ export const loadInventory = async (
   return { ...result, problems: [...problems, ...result.problems] };
 };
 
-/** Files open at once: thousands of reads in parallel exhaust a 256 or 1024 descriptor limit (EMFILE). */
-const READ_CONCURRENCY = 32;
-
-const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
+/** What a walk found: a regular file, a symbolic link (to be resolved), or something never read. */
+interface Found {
+  name: string;
+  kind: 'file' | 'link' | 'other';
+}
 
 /**
  * Every entry below `dir` as a relative path, descending only into real directories: links are
@@ -119,59 +122,94 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
  * `recursive` follows directory links, and two links to `.` would branch forever). A missing
  * folder is an empty one.
  */
-const listEntries = async (dir: string): Promise<string[]> => {
-  const out: string[] = [];
+const listEntries = (dir: string): Found[] => {
+  const out: Found[] = [];
   const pending = [''];
   while (pending.length > 0) {
     const rel = pending.pop() as string;
     let entries: Dirent[];
     try {
-      entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+      entries = readdirSync(path.join(dir, rel), { withFileTypes: true });
     } catch {
       continue;
     }
     for (const entry of entries) {
-      const child = rel === '' ? entry.name : path.join(rel, entry.name);
-      if (entry.isDirectory()) pending.push(child);
-      else out.push(child);
+      const name = rel === '' ? entry.name : path.join(rel, entry.name);
+      if (entry.isDirectory()) pending.push(name);
+      else out.push({ name, kind: entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'link' : 'other' });
     }
   }
   return out;
 };
 
-/** Collect inventory files, refusing links that lead outside the root and files too big to read. */
+// O_NONBLOCK: should a FIFO slip in between listing and opening, open returns at once and fstat
+// says it is no file, instead of blocking until a writer appears.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/** The bytes of a regular file, its size when over the limit, or undefined when it is not a file. */
+const readRegularFile = (file: string, maxBytes: number): Buffer | { size: number } | undefined => {
+  const fd = openSync(file, OPEN_FLAGS);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    if (info.size > maxBytes) return { size: info.size };
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/**
+ * Collect inventory files, refusing links that lead outside the root and files too big to read.
+ * Synchronous on purpose: for thousands of small files one open/fstat/read/close each on the
+ * main thread is about five times faster than queuing promises through libuv's thread pool, and
+ * holding one descriptor at a time never runs into the descriptor limit.
+ */
 export const readInventoryFiles = async (
   root: string,
   limits: LoadLimits = DEFAULT_LIMITS,
 ): Promise<{ files: SourceFile[]; problems: Problem[] }> => {
-  const realRoot = await realpath(root);
+  const realRoot = realpathSync(root);
+  const inside = (real: string) => real === realRoot || real.startsWith(realRoot + path.sep);
   const files: SourceFile[] = [];
   const problems: Problem[] = [];
   const refuse = (file: string, code: string, message: string) =>
     problems.push({ code, severity: 'error', message, file, line: 1, col: 1, path: '' });
   for (const dir of INVENTORY_DIRS) {
-    const names = await listEntries(path.join(root, dir));
-    const wanted = names.filter((n) => DATA_FILE.test(n)).sort();
-    await forEachLimited(wanted, READ_CONCURRENCY, async (name) => {
+    const top = path.join(root, dir);
+    let topInside: boolean;
+    try {
+      topInside = inside(realpathSync(top));
+    } catch {
+      continue; // a missing folder is an empty one
+    }
+    const wanted = listEntries(top)
+      .filter((e) => e.kind !== 'other' && DATA_FILE.test(e.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const { name, kind } of wanted) {
       const rel = `${dir}/${name.split(path.sep).join('/')}`;
-      const abs = path.join(root, dir, name);
+      let file = path.join(top, name);
       try {
-        const real = await realpath(abs);
-        if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-          refuse(rel, 'inventory.outside-root', 'file is a link to a path outside the inventory; refused');
-          return;
+        // A regular file reached through real directories of a folder inside the root is inside the
+        // root; only links (or a folder that is itself a link elsewhere) need resolving.
+        if (kind === 'link' || !topInside) {
+          file = realpathSync(file);
+          if (!inside(file)) {
+            refuse(rel, 'inventory.outside-root', 'file is a link to a path outside the inventory; refused');
+            continue;
+          }
         }
-        const info = await stat(real);
-        if (!info.isFile()) return;
-        if (info.size > limits.maxFileBytes) {
+        const content = readRegularFile(file, limits.maxFileBytes);
+        if (content === undefined) continue;
+        if (!Buffer.isBuffer(content)) {
           refuse(
             rel,
             'yaml.too-large',
-            `file is ${info.size} bytes, over the limit of ${limits.maxFileBytes} bytes`,
+            `file is ${content.size} bytes, over the limit of ${limits.maxFileBytes} bytes`,
           );
-          return;
+          continue;
         }
-        files.push({ path: rel, content: await readFile(real) });
+        files.push({ path: rel, content });
       } catch (err) {
         refuse(
           rel,
@@ -179,7 +217,7 @@ export const readInventoryFiles = async (
           `cannot read file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
         );
       }
-    });
+    }
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, problems };

@@ -16,5 +16,8 @@ export const jsonSchemaFor = (kind: Kind): Record<string, unknown> => ({
 /** File name → exact file text for every kind. */
 export const renderJsonSchemas = (): Map<string, string> =>
   new Map(
-    (Object.keys(SCHEMAS) as Kind[]).map((kind) => [jsonSchemaFileName(kind), `${JSON.stringify(jsonSchemaFor(kind), null, 2)}\n`]),
+    (Object.keys(SCHEMAS) as Kind[]).map((kind) => [
+      jsonSchemaFileName(kind),
+      `${JSON.stringify(jsonSchemaFor(kind), null, 2)}\n`,
+    ]),
   );

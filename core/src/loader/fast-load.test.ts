@@ -57,6 +57,10 @@ describe('loadYamlFast', () => {
     ['NUL byte', 'a: 1\u0000\n'],
     ['not UTF-8', new Uint8Array([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a])],
     ['byte-order mark', '\ufeffa: 1\n'],
+    ['implicit key over 1024 characters', `labels:\n  ${'k'.repeat(1100)}: v\n`],
+    ['YAML 1.1 underscores in a number', 'keepDaily: 1_000\nversion: 2024_06_01\n'],
+    ['YAML 1.1 binary number', 'a: 0b101\n'],
+    ['explicit core tag', 'a: !!float 1\nb: !!str 2\n'],
   ];
   it.each(tricky)('%s: same result as the careful loader', (_name, content) => {
     const file = { path: 'policies/x.yaml', content };

@@ -48,6 +48,23 @@ const hasControlChar = (text: string): boolean => {
 };
 
 /**
+ * Text js-yaml reads differently from the `yaml` package (YAML 1.2 core): explicit tags (`!!float 1`
+ * is an error there), and YAML 1.1 number forms (`1_000`, `0b101`) that are strings in 1.2. A false
+ * alarm only costs the careful path's time.
+ */
+const ONE_ONE_FORMS = /!|(?<![\w.:/-])[-+]?(?:0b|[0-9.]+_)/;
+
+/** YAML caps an implicit key at 1024 characters and the `yaml` package enforces it; js-yaml does not. */
+const hasLongLine = (text: string): boolean => {
+  let start = 0;
+  for (let end = text.indexOf('\n'); ; end = text.indexOf('\n', start)) {
+    if ((end < 0 ? text.length : end) - start > 1024) return true;
+    if (end < 0) return false;
+    start = end + 1;
+  }
+};
+
+/**
  * True when the value is a plain tree within the depth limit. A collection reached twice means an alias
  * (js-yaml shares the object), whose expansion limits the careful loader enforces.
  */
@@ -104,7 +121,14 @@ export const loadYamlFast = (source: SourceFile, limits: LoadLimits = DEFAULT_LI
   } catch {
     return loadYaml(source, limits);
   }
-  if (hasControlChar(text) || mayBeDeep(text, limits.maxDepth)) return loadYaml(source, limits);
+  if (
+    hasControlChar(text) ||
+    hasLongLine(text) ||
+    ONE_ONE_FORMS.test(text) ||
+    mayBeDeep(text, limits.maxDepth)
+  ) {
+    return loadYaml(source, limits);
+  }
   let value: unknown;
   try {
     value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: source.path });

@@ -1,3 +1,3 @@
-export * from './limits.js';
 export * from './fast-load.js';
+export * from './limits.js';
 export * from './load-yaml.js';

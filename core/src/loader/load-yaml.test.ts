@@ -3,7 +3,8 @@ import type { Problem } from '../problem/index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { type LoadedDocument, loadYaml, locate, problemIn } from './load-yaml.js';
 
-const load = (content: string | Uint8Array, limits = DEFAULT_LIMITS) => loadYaml({ path: 'sites/x.yaml', content }, limits);
+const load = (content: string | Uint8Array, limits = DEFAULT_LIMITS) =>
+  loadYaml({ path: 'sites/x.yaml', content }, limits);
 
 /** The one problem a refused file must produce, as `code line:col`. */
 const refusal = (content: string | Uint8Array, limits = DEFAULT_LIMITS): string => {
@@ -19,11 +20,13 @@ const refusal = (content: string | Uint8Array, limits = DEFAULT_LIMITS): string 
 
 const parsed = (content: string): LoadedDocument => {
   const result = load(content);
-  if (!result.ok) throw new Error(`expected ${JSON.stringify(content)} to load: ${JSON.stringify(result.problems)}`);
+  if (!result.ok)
+    throw new Error(`expected ${JSON.stringify(content)} to load: ${JSON.stringify(result.problems)}`);
   return result.document;
 };
 
-const nested = (depth: number, open: string, close: string) => `a: ${open.repeat(depth)}${close.repeat(depth)}\n`;
+const nested = (depth: number, open: string, close: string) =>
+  `a: ${open.repeat(depth)}${close.repeat(depth)}\n`;
 const blockNested = (depth: number) =>
   `${Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')} 1\n`;
 
@@ -32,7 +35,9 @@ describe('loadYaml: size, encoding and binary guards', () => {
     const limits = { ...DEFAULT_LIMITS, maxFileBytes: 10 };
     expect(refusal('a: 12345678\n', limits)).toBe('yaml.too-large 1:1');
     expect(load('a: 123456\n', limits).ok).toBe(true);
-    expect(load('a: 12345678\n', limits).problems[0]?.message).toBe('file is 12 bytes, over the limit of 10 bytes');
+    expect(load('a: 12345678\n', limits).problems[0]?.message).toBe(
+      'file is 12 bytes, over the limit of 10 bytes',
+    );
   });
 
   it('measures bytes, not characters', () => {
@@ -72,7 +77,9 @@ describe('loadYaml: size, encoding and binary guards', () => {
     expect(refusal('a: 1\nb: x\u0000y\n')).toBe('yaml.binary 2:5');
     expect(refusal('a: x\u001b[31m\n')).toBe('yaml.binary 1:5');
     expect(refusal('a: 1\nb: x\u007f\n')).toBe('yaml.binary 2:5');
-    expect(load('\u0000').problems[0]?.message).toBe('file contains a control character (U+0000); is it a binary file?');
+    expect(load('\u0000').problems[0]?.message).toBe(
+      'file contains a control character (U+0000); is it a binary file?',
+    );
   });
 
   it('allows tabs inside values and CRLF line ends', () => {
@@ -93,7 +100,12 @@ describe('loadYaml: empty files', () => {
 
 describe('loadYaml: syntax errors at the exact position', () => {
   it.each([
-    ['a tab used as indentation', 'a:\n  b:\n\t  c: 1\n', 'yaml.syntax 3:1', 'Tabs are not allowed as indentation'],
+    [
+      'a tab used as indentation',
+      'a:\n  b:\n\t  c: 1\n',
+      'yaml.syntax 3:1',
+      'Tabs are not allowed as indentation',
+    ],
     ['an unclosed double quote', 'a: "abc\nb: 2\n', 'yaml.syntax 3:1', 'Missing closing "quote'],
     ['an unclosed single quote', "a: 'abc\nb: 1\n", 'yaml.syntax 3:1', "Missing closing 'quote"],
     [
@@ -102,8 +114,18 @@ describe('loadYaml: syntax errors at the exact position', () => {
       'yaml.syntax 2:1',
       'Flow sequence in block collection must be sufficiently indented and end with a ]',
     ],
-    ['a mapping inside a compact value', 'a: b: c\n', 'yaml.syntax 1:4', 'Nested mappings are not allowed in compact mappings'],
-    ['mis-aligned keys', 'a:\n  b: 1\n c: 2\n', 'yaml.syntax 3:1', 'All mapping items must start at the same column'],
+    [
+      'a mapping inside a compact value',
+      'a: b: c\n',
+      'yaml.syntax 1:4',
+      'Nested mappings are not allowed in compact mappings',
+    ],
+    [
+      'mis-aligned keys',
+      'a:\n  b: 1\n c: 2\n',
+      'yaml.syntax 3:1',
+      'All mapping items must start at the same column',
+    ],
   ])('%s', (_name, content, where, message) => {
     const result = load(content);
     expect(result.ok).toBe(false);
@@ -153,7 +175,9 @@ describe('loadYaml: aliases', () => {
 
   it('reports an alias with no anchor as a plain mistake, naming it', () => {
     expect(refusal('a: 1\nb: *nope\n')).toBe('yaml.bad-alias 2:4');
-    expect(load('a: 1\nb: *nope\n').problems[0]?.message).toBe('alias "*nope" refers to no anchor defined before it');
+    expect(load('a: 1\nb: *nope\n').problems[0]?.message).toBe(
+      'alias "*nope" refers to no anchor defined before it',
+    );
   });
 
   it('does not merge `<<` keys (merge keys are off: what you read is what you get)', () => {
@@ -210,7 +234,11 @@ describe('loadYaml: documents and tags', () => {
   it.each([
     ['a local tag', 'a: !include secrets.yaml\n', 'Unresolved tag: !include'],
     ['a js/function tag', 'a: !!js/function "return 1"\n', 'Unresolved tag: tag:yaml.org,2002:js/function'],
-    ['a python/object tag', 'a: !!python/object:os.system x\n', 'Unresolved tag: tag:yaml.org,2002:python/object:os.system'],
+    [
+      'a python/object tag',
+      'a: !!python/object:os.system x\n',
+      'Unresolved tag: tag:yaml.org,2002:python/object:os.system',
+    ],
   ])('refuses %s at the tag', (_name, content, message) => {
     expect(refusal(content)).toBe('yaml.unknown-tag 1:4');
     expect(load(content).problems[0]?.message).toBe(message);
@@ -273,7 +301,9 @@ describe('loadYaml never throws', () => {
 });
 
 describe('locate and problemIn', () => {
-  const doc = parsed('apiVersion: lifeboat/v1\nspec:\n  paths:\n    - /srv/a\n    - /srv/b\n  nested:\n    key: value\n');
+  const doc = parsed(
+    'apiVersion: lifeboat/v1\nspec:\n  paths:\n    - /srv/a\n    - /srv/b\n  nested:\n    key: value\n',
+  );
 
   it('points at a value, or at its key when asked', () => {
     expect(locate(doc, ['spec', 'nested', 'key'])).toEqual({ line: 7, col: 10 });
@@ -290,7 +320,9 @@ describe('locate and problemIn', () => {
   });
 
   it('builds a positioned problem with the dotted path', () => {
-    expect(problemIn(doc, ['spec', 'paths', 0], 'path.unsafe-target', 'bad', { severity: 'warning' })).toEqual({
+    expect(
+      problemIn(doc, ['spec', 'paths', 0], 'path.unsafe-target', 'bad', { severity: 'warning' }),
+    ).toEqual({
       code: 'path.unsafe-target',
       severity: 'warning',
       message: 'bad',

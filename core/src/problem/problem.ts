@@ -29,7 +29,7 @@ export const formatPath = (segments: readonly PathSegment[]): string =>
 
 /** Quote untrusted text for a one-line message: control characters escaped, length capped. */
 export const quote = (value: unknown, max = 60): string => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const oneLine = JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
   return oneLine;
 };
@@ -37,4 +37,5 @@ export const quote = (value: unknown, max = 60): string => {
 export const compareProblems = (a: Problem, b: Problem): number =>
   a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code);
 
-export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === 'error');
+export const hasErrors = (problems: readonly Problem[]): boolean =>
+  problems.some((p) => p.severity === 'error');

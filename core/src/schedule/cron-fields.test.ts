@@ -54,11 +54,14 @@ describe('parseCronFields', () => {
       // Not H: cron-parser picks a random value for it on every parse.
       return pick(['L', '?', 'mon', 'jan', '5L', '1#2', '', '1-', '*/x', '007', '1,1']);
     };
-    const field = (max: number) => Array.from({ length: random() < 0.75 ? 1 : 2 + int(2) }, () => item(max)).join(',');
+    const field = (max: number) =>
+      Array.from({ length: random() < 0.75 ? 1 : 2 + int(2) }, () => item(max)).join(',');
     let compared = 0;
     let plain = 0;
     for (let i = 0; i < 6000; i++) {
-      const expression = [field(59), field(23), field(31), random() < 0.8 ? '*' : field(12), field(7)].join(' ');
+      const expression = [field(59), field(23), field(31), random() < 0.8 ? '*' : field(12), field(7)].join(
+        ' ',
+      );
       expect([expression, ours(expression)]).toEqual([expression, reference(expression)]);
       compared++;
       if (parsePlainCron(expression)) plain++;
@@ -66,7 +69,14 @@ describe('parseCronFields', () => {
     // The fast path must carry a real share of the cases, or this test would prove nothing about it.
     expect(plain).toBeGreaterThan(500);
     // Typical schedules, which must take the fast path and still agree.
-    for (const expression of ['0 * * * *', '17 */4 * * *', '30 2 * * 0', '5,35 6-22/2 * * 1-5', '0 3 15 * *', '* * * * *']) {
+    for (const expression of [
+      '0 * * * *',
+      '17 */4 * * *',
+      '30 2 * * 0',
+      '5,35 6-22/2 * * 1-5',
+      '0 3 15 * *',
+      '* * * * *',
+    ]) {
       expect([expression, ours(expression)]).toEqual([expression, reference(expression)]);
       compared++;
     }
@@ -75,13 +85,24 @@ describe('parseCronFields', () => {
 
   it('takes the fast path for plain numeric schedules only', () => {
     expect(parsePlainCron('17 */4 * * 1-5')).toMatchObject({ minutes: [17], hours: [0, 4, 8, 12, 16, 20] });
-    for (const other of ['@daily', '0 3 * * mon', '0 3 L * *', '0 3 1 1 *', '0 3 * * 7', '0,0 * * * *', '61 * * * *']) {
+    for (const other of [
+      '@daily',
+      '0 3 * * mon',
+      '0 3 L * *',
+      '0 3 1 1 *',
+      '0 3 * * 7',
+      '0,0 * * * *',
+      '61 * * * *',
+    ]) {
       expect([other, parsePlainCron(other)]).toEqual([other, undefined]);
     }
   });
 
   it('explains a refusal with cron-parser’s reason', () => {
-    expect(parseCronFields('61 * * * *')).toEqual({ ok: false, reason: 'Constraint error, got value 61 expected range 0-59' });
+    expect(parseCronFields('61 * * * *')).toEqual({
+      ok: false,
+      reason: 'Constraint error, got value 61 expected range 0-59',
+    });
   });
 
   it('marks L, W and # as special', () => {

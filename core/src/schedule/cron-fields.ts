@@ -32,36 +32,82 @@ const remember = <T>(cache: Map<string, T>, key: string, value: T): T => {
   return value;
 };
 
-/** One item of a numeric field: `*`, `n`, `n-m`, each optionally `/step`; digits short enough to be sane. */
-const ITEM = /^(?:(\*)|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/;
+const range = (from: number, to: number): readonly number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+/** `*` in each field, shared: most fields of most schedules are `*`. */
+const EVERY = new Map<number, readonly number[]>([
+  [59, range(0, 59)],
+  [23, range(0, 23)],
+  [31, range(1, 31)],
+  [12, range(1, 12)],
+]);
+
+/** A number of one or two digits at `at`, as [value, next index], or undefined. */
+const digitsAt = (raw: string, at: number): [number, number] | undefined => {
+  const a = raw.charCodeAt(at) - 48;
+  if (!(a >= 0 && a <= 9)) return undefined;
+  const b = raw.charCodeAt(at + 1) - 48;
+  if (!(b >= 0 && b <= 9)) return [a, at + 1];
+  const c = raw.charCodeAt(at + 2) - 48;
+  // Three digits or more: unusual enough for cron-parser to judge.
+  return c >= 0 && c <= 9 ? undefined : [a * 10 + b, at + 2];
+};
 
 /**
- * Values of a plain numeric field, or undefined when cron-parser must decide (anything unusual,
- * and every error, so messages always come from one place).
+ * Values of a plain numeric field — items `*`, `n`, `n-m`, each optionally `/step` — sorted, or
+ * undefined when cron-parser must decide (anything unusual, and every error, so messages always
+ * come from one place). A hand-written scan: this runs for every distinct cron of an inventory.
  */
-const expand = (raw: string, min: number, max: number): number[] | undefined => {
-  const values: number[] = [];
-  for (const item of raw.split(',')) {
-    const m = ITEM.exec(item);
-    if (!m) return undefined;
-    const step = m[4] === undefined ? 1 : Number(m[4]);
+const expand = (raw: string, min: number, max: number): readonly number[] | undefined => {
+  if (raw === '*') return EVERY.get(max);
+  const seen = new Uint8Array(max + 1);
+  let count = 0;
+  let at = 0;
+  while (true) {
     let from: number;
     let to: number;
-    if (m[1]) {
+    let star = false;
+    let ranged = false;
+    if (raw.charCodeAt(at) === 42 /* * */) {
+      star = true;
       from = min;
       to = max;
+      at++;
     } else {
-      from = Number(m[2]);
+      const a = digitsAt(raw, at);
+      if (!a) return undefined;
+      [from, at] = a;
+      to = from;
+      if (raw.charCodeAt(at) === 45 /* - */) {
+        const b = digitsAt(raw, at + 1);
+        if (!b) return undefined;
+        [to, at] = b;
+        ranged = true;
+      }
+    }
+    let step = 1;
+    if (raw.charCodeAt(at) === 47 /* / */) {
+      const s = digitsAt(raw, at + 1);
+      if (!s) return undefined;
+      [step, at] = s;
       // `n/step` means n through the maximum, as in cron-parser.
-      to = m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? max : from;
+      if (!star && !ranged) to = max;
     }
     if (step < 1 || from < min || to > max || from > to) return undefined;
-    for (let v = from; v <= to; v += step) values.push(v);
+    for (let v = from; v <= to; v += step) {
+      // cron-parser refuses duplicates; let it say so.
+      if (seen[v]) return undefined;
+      seen[v] = 1;
+      count++;
+    }
+    if (at === raw.length) break;
+    if (raw.charCodeAt(at) !== 44 /* , */) return undefined;
+    at++;
   }
-  const sorted = [...values].sort((a, b) => a - b);
-  // cron-parser refuses duplicates; let it say so.
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return undefined;
-  return sorted;
+  const values = new Array<number>(count);
+  let k = 0;
+  for (let v = min; v <= max; v++) if (seen[v]) values[k++] = v;
+  return values;
 };
 
 /**

@@ -9,7 +9,10 @@ export type CronCheck = { ok: true } | { ok: false; reason: string };
 export const checkCron = (expression: string): CronCheck => {
   const trimmed = expression.trim();
   if (!trimmed.startsWith('@') && trimmed.split(/\s+/).length !== 5) {
-    return { ok: false, reason: `expected 5 fields (minute hour day-of-month month day-of-week), got ${trimmed.split(/\s+/).length}` };
+    return {
+      ok: false,
+      reason: `expected 5 fields (minute hour day-of-month month day-of-week), got ${trimmed.split(/\s+/).length}`,
+    };
   }
   // parseCronFields answers plain numeric crons without cron-parser's ~250 µs parse, and caches.
   const parsed = parseCronFields(trimmed);
@@ -62,10 +65,13 @@ export const maxIntervalSeconds = (expression: string): number => {
 
   function fromFields(): number {
     let withinDay = 0;
-    for (let i = 1; i < times.length; i++) withinDay = Math.max(withinDay, (times[i] as number) - (times[i - 1] as number));
+    for (let i = 1; i < times.length; i++)
+      withinDay = Math.max(withinDay, (times[i] as number) - (times[i - 1] as number));
     const first = times[0] as number;
     const last = times[times.length - 1] as number;
-    const dayGap = maxDayGap(fields);
+    // The day fields as written (or the macro) key the calendar walk: `* * *` is shared by thousands.
+    const parts = key.split(/\s+/);
+    const dayGap = maxDayGap(parts.length === 5 ? parts.slice(2).join(' ') : key, fields);
     const acrossDays = dayGap > 0 ? dayGap * 1440 - last + first : 0;
     return Math.max(withinDay, acrossDays) * 60;
   }
@@ -75,11 +81,10 @@ const dayGapCache = new Map<string, number>();
 
 /**
  * The most calendar days between two consecutive firing days (0 when it fires on one day only).
- * It depends on the day fields alone, which thousands of crons share (`* * *`), so it is cached
- * by them: only the first cron of each day pattern walks the calendar.
+ * It depends on the day fields alone (`key`: day of month, month, day of week as written), which
+ * thousands of crons share, so only the first cron of each day pattern walks the calendar.
  */
-const maxDayGap = (fields: ParsedCron): number => {
-  const key = [fields.dayOfMonthWildcard, fields.dayOfWeekWildcard, fields.daysOfMonth, fields.months, fields.daysOfWeek].join('|');
+const maxDayGap = (key: string, fields: ParsedCron): number => {
   const cached = dayGapCache.get(key);
   if (cached !== undefined) return cached;
   const domSet = new Set(fields.daysOfMonth as readonly number[]);
@@ -112,7 +117,10 @@ const maxDayGap = (fields: ParsedCron): number => {
 
 /** Fallback for L/W/# expressions: iterate runs, bounded in count and to two years of span. */
 const iterateMaxInterval = (expression: string): number => {
-  const it = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2028, 0, 1)) });
+  const it = CronExpressionParser.parse(expression, {
+    tz: 'UTC',
+    currentDate: new Date(Date.UTC(2028, 0, 1)),
+  });
   const first = it.next().getTime();
   let prev = first;
   let max = 0;

@@ -6,7 +6,10 @@ export const DATA_CLASSES = {
   'office-share': { critical: true, minRetention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 } },
   database: { critical: true, minRetention: { keepDaily: 14, keepWeekly: 4, keepMonthly: 12 } },
   'pos-config': { critical: true, minRetention: { keepDaily: 14, keepMonthly: 6 } },
-  'firmware-config': { critical: true, minRetention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 12, keepYearly: 3 } },
+  'firmware-config': {
+    critical: true,
+    minRetention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 12, keepYearly: 3 },
+  },
   hypervisor: { critical: true, minRetention: { keepDaily: 7, keepWeekly: 4 } },
   'image-offsite': { critical: true, minRetention: { keepLast: 3 } },
   workstation: { critical: false, minRetention: { keepDaily: 7 } },

@@ -1,8 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { AbsolutePath, Duration, Name, Schedule, SlackId, Strict, RelativePath, header } from './common.js';
+import { AbsolutePath, Duration, header, Name, RelativePath, Schedule, SlackId, Strict } from './common.js';
 
 export const Filesystem = Type.Union(
-  ['ext2', 'ext3', 'ext4', 'vfat', 'fat32', 'ntfs', 'xfs', 'btrfs', 'exfat', 'dd'].map((f) => Type.Literal(f)),
+  ['ext2', 'ext3', 'ext4', 'vfat', 'fat32', 'ntfs', 'xfs', 'btrfs', 'exfat', 'dd'].map((f) =>
+    Type.Literal(f),
+  ),
   { description: 'Filesystem, which picks the partclone.<fs> binary (dd = raw copy).' },
 );
 
@@ -11,7 +13,9 @@ export const Partition = Strict({
   name: Name,
   filesystem: Filesystem,
   sizeMiB: Type.Optional(Type.Integer({ minimum: 1 })),
-  role: Type.Optional(Type.Union(['efi', 'boot', 'root', 'os', 'data', 'recovery'].map((r) => Type.Literal(r)))),
+  role: Type.Optional(
+    Type.Union(['efi', 'boot', 'root', 'os', 'data', 'recovery'].map((r) => Type.Literal(r))),
+  ),
 });
 
 export const ImageStore = Strict({
@@ -42,7 +46,10 @@ export const ImageSpec = Strict({
   partitionTable: Type.Union([Type.Literal('gpt'), Type.Literal('mbr')]),
   partitions: Type.Array(Partition, { minItems: 1 }),
   capture: Strict({
-    partclone: Type.String({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$', description: 'Pinned partclone version.' }),
+    partclone: Type.String({
+      pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
+      description: 'Pinned partclone version.',
+    }),
     checksumMode: Type.Integer({
       minimum: 0,
       maximum: 9,
@@ -65,7 +72,9 @@ export const ImageSpec = Strict({
   }),
   sdCard: Type.Optional(
     Strict({
-      zeroEnds: Type.Boolean({ description: 'Zero the first and last MiB before writing (catches fake-capacity cards).' }),
+      zeroEnds: Type.Boolean({
+        description: 'Zero the first and last MiB before writing (catches fake-capacity cards).',
+      }),
       readBackVerify: Type.Boolean(),
       minCardMiB: Type.Optional(Type.Integer({ minimum: 1 })),
     }),
@@ -81,6 +90,10 @@ export const ImageSpec = Strict({
   approvers: Type.Optional(Type.Array(SlackId, { uniqueItems: true })),
 });
 
-export const ImageSchema = header('Image', ImageSpec, 'A disk or SD-card image: layout, capture options, stores, verification and promotion.');
+export const ImageSchema = header(
+  'Image',
+  ImageSpec,
+  'A disk or SD-card image: layout, capture options, stores, verification and promotion.',
+);
 export type Image = Static<typeof ImageSchema>;
 export type ImageStore = Static<typeof ImageStore>;

@@ -1,6 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
-import { BackupPolicySchema } from './policy.js';
 import { ImageSchema } from './image.js';
+import { BackupPolicySchema } from './policy.js';
 import { RunRecordSchema } from './run-record.js';
 import { SiteSchema } from './site.js';
 

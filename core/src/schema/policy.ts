@@ -1,11 +1,24 @@
 import { type Static, Type } from '@sinclair/typebox';
+import {
+  AbsolutePath,
+  Argv,
+  Duration,
+  EnvVarName,
+  header,
+  Name,
+  RelativePath,
+  Schedule,
+  SlackId,
+  Strict,
+} from './common.js';
 import { DataClass } from './data-class.js';
-import { AbsolutePath, Argv, Duration, EnvVarName, Name, Schedule, SlackId, Strict, RelativePath, header } from './common.js';
 
 export const Hook = Strict({
   command: Argv,
   timeout: Duration,
-  env: Type.Optional(Type.Array(EnvVarName, { description: 'Environment variables passed to the hook, by name.' })),
+  env: Type.Optional(
+    Type.Array(EnvVarName, { description: 'Environment variables passed to the hook, by name.' }),
+  ),
   workingDir: Type.Optional(AbsolutePath),
 });
 
@@ -35,8 +48,12 @@ export const RETENTION_KEYS = [
 export const PolicySpec = Strict({
   site: Name,
   dataClass: DataClass,
-  host: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'restic --host for this policy.' })),
-  tags: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' }), { uniqueItems: true })),
+  host: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'restic --host for this policy.' }),
+  ),
+  tags: Type.Optional(
+    Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' }), { uniqueItems: true }),
+  ),
   sources: Strict({
     paths: Type.Array(AbsolutePath, { minItems: 1 }),
     exclude: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
@@ -53,8 +70,15 @@ export const PolicySpec = Strict({
   check: Type.Optional(
     Strict({
       schedule: Schedule,
-      subsets: Type.Integer({ minimum: 1, maximum: 1000, description: 'Rotate --read-data-subset n/subsets.' }),
-      readAllWithinDays: Type.Integer({ minimum: 1, description: 'Every pack must be read within this many days.' }),
+      subsets: Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        description: 'Rotate --read-data-subset n/subsets.',
+      }),
+      readAllWithinDays: Type.Integer({
+        minimum: 1,
+        description: 'Every pack must be read within this many days.',
+      }),
     }),
   ),
   offsite: Type.Optional(

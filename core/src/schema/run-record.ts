@@ -9,9 +9,18 @@ export const Outcome = Type.Union(
 );
 
 export const JobKind = Type.Union(
-  ['backup', 'forget', 'prune', 'check', 'sync', 'image-capture', 'image-restore', 'sd-write', 'restore', 'drill'].map(
-    (k) => Type.Literal(k),
-  ),
+  [
+    'backup',
+    'forget',
+    'prune',
+    'check',
+    'sync',
+    'image-capture',
+    'image-restore',
+    'sd-write',
+    'restore',
+    'drill',
+  ].map((k) => Type.Literal(k)),
 );
 
 const IsoTime = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})$' });
@@ -28,10 +37,16 @@ export const RunRecordSchema = Strict(
     startedAt: IsoTime,
     endedAt: IsoTime,
     durationSeconds: Type.Number({ minimum: 0 }),
-    tool: Strict({ name: Type.String(), version: Type.String(), features: Type.Optional(Type.Array(Type.String())) }),
+    tool: Strict({
+      name: Type.String(),
+      version: Type.String(),
+      features: Type.Optional(Type.Array(Type.String())),
+    }),
     outcome: Outcome,
     error: Type.Optional(Strict({ code: Type.String(), message: Type.String() })),
-    stats: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]))),
+    stats: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()])),
+    ),
     snapshotId: Type.Optional(Type.String({ pattern: '^[0-9a-f]{8,64}$' })),
     verification: Type.Optional(
       Strict({
@@ -41,7 +56,11 @@ export const RunRecordSchema = Strict(
       }),
     ),
     rto: Type.Optional(
-      Strict({ measuredSeconds: Type.Number({ minimum: 0 }), objectiveSeconds: Type.Number({ minimum: 0 }), met: Type.Boolean() }),
+      Strict({
+        measuredSeconds: Type.Number({ minimum: 0 }),
+        objectiveSeconds: Type.Number({ minimum: 0 }),
+        met: Type.Boolean(),
+      }),
     ),
     requester: Type.Optional(SlackId),
     approver: Type.Optional(SlackId),

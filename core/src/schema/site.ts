@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { AbsolutePath, Credentials, Name, SlackId, Strict, Timezone, header } from './common.js';
+import { AbsolutePath, Credentials, header, Name, SlackId, Strict, Timezone } from './common.js';
 
 export const Weekday = Type.Union(
   ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d)),
@@ -71,7 +71,11 @@ export const SiteSpec = Strict({
   contacts: Type.Optional(Type.Array(Contact)),
 });
 
-export const SiteSchema = header('Site', SiteSpec, 'A physical or logical site with its NAS targets, offsite remotes, windows and people.');
+export const SiteSchema = header(
+  'Site',
+  SiteSpec,
+  'A physical or logical site with its NAS targets, offsite remotes, windows and people.',
+);
 export type Site = Static<typeof SiteSchema>;
 export type NasTarget = Static<typeof NasTarget>;
 export type OffsiteRemote = Static<typeof OffsiteRemote>;

@@ -55,3 +55,23 @@ export const snapshotTree = (dir: string): Record<string, string> => {
   }
   return out;
 };
+
+const isUnsafe = (c: number) =>
+  (c < 0x20 && c !== 0x0a) ||
+  (c >= 0x7f && c <= 0x9f) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  (c >= 0x202a && c <= 0x202e) ||
+  (c >= 0x2066 && c <= 0x2069);
+
+/**
+ * The first character, as `U+XXXX at N`, that a terminal or log would act on instead of showing:
+ * controls other than newline, C1, line separators and bidi overrides. Undefined when there is none.
+ */
+export const unsafeCharacter = (text: string): string | undefined => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isUnsafe(c)) return `U+${c.toString(16).padStart(4, '0').toUpperCase()} at ${i}`;
+  }
+  return undefined;
+};

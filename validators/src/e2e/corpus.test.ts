@@ -14,7 +14,11 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const COMMITTED = readdirSync(FIXTURES)
   .filter((name) => statSync(path.join(FIXTURES, name)).isDirectory())
   .sort()
-  .map((name) => ({ name, dir: path.join(FIXTURES, name), expected: readExpectation(path.join(FIXTURES, name)) }));
+  .map((name) => ({
+    name,
+    dir: path.join(FIXTURES, name),
+    expected: readExpectation(path.join(FIXTURES, name)),
+  }));
 
 const temps: string[] = [];
 const tempDir = (prefix: string) => {
@@ -58,8 +62,7 @@ describe('hostile corpus', () => {
       it(`${scenario.name}: ${scenario.description}`, async () => {
         const root = tempDir(`lifeboat-${scenario.name}-`);
         scenario.build(root, tempDir('lifeboat-outside-'));
-        const report: JsonReport = await checkScenario(root, scenario);
-        if (scenario.neverPrinted) expect(JSON.stringify(report)).not.toContain(scenario.neverPrinted);
+        await checkScenario(root, scenario);
       });
     }
   });
@@ -67,7 +70,13 @@ describe('hostile corpus', () => {
 
 describe('the example inventory at the repository root', () => {
   it('validates with no errors', async () => {
-    const result = await runCli(['validate', '--root', fileURLToPath(new URL('../../../', import.meta.url)), '--format', 'json']);
+    const result = await runCli([
+      'validate',
+      '--root',
+      fileURLToPath(new URL('../../../', import.meta.url)),
+      '--format',
+      'json',
+    ]);
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(result.code).toBe(0);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { type CliResult, runCli, STACK_FRAME, snapshotTree } from './cli.js';
+import { type CliResult, runCli, STACK_FRAME, snapshotTree, unsafeCharacter } from './cli.js';
 
 export interface ExpectedProblem {
   code: string;
@@ -11,6 +11,8 @@ export interface ExpectedProblem {
   file: string;
   line: number;
   col: number;
+  /** A part of the message that must be there (a suggestion, a name). */
+  messageIncludes?: string;
 }
 
 export interface Expectation {
@@ -20,6 +22,8 @@ export interface Expectation {
   exitCode?: number;
   /** A case a rule does not catch yet: the scenario stays, marked as failing, until the rule is fixed. */
   knownGap?: string;
+  /** Text that must never reach the output in any form: secrets, or data behind a link. */
+  neverPrinted?: string[];
 }
 
 interface JsonProblem extends ExpectedProblem {
@@ -50,12 +54,17 @@ export const checkScenario = async (root: string, expected: Expectation): Promis
   expect(result.stderr, 'stderr').not.toMatch(STACK_FRAME);
   expect(result.stderr, 'stderr').toBe('');
   // The JSON text itself carries no raw control, C1, line-separator or bidi character (all escaped).
-  expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+  expect(unsafeCharacter(result.stdout)).toBeUndefined();
   const report = JSON.parse(result.stdout) as JsonReport;
   expect(report.version).toBe(1);
   for (const p of expected.problems) {
     expect(report.problems.map(key), `expected ${key(p)}`).toContain(key(p));
   }
+  for (const p of expected.problems.filter((e) => e.messageIncludes !== undefined)) {
+    const actual = report.problems.find((a) => key(a) === key(p));
+    expect(actual?.message, key(p)).toContain(p.messageIncludes);
+  }
+  for (const secret of expected.neverPrinted ?? []) expect(result.stdout).not.toContain(secret);
   // Exactly these: a scenario breaks one thing, so anything more is a false positive or a cascade.
   expect(report.problems.map(key).sort()).toEqual(expected.problems.map(key).sort());
   for (const p of report.problems) {

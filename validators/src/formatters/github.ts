@@ -11,7 +11,8 @@ export const escapeData = (text: string): string =>
   text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 
 /** Escaping for `key=value` properties, where `:` and `,` are separators too. */
-export const escapeProperty = (text: string): string => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+export const escapeProperty = (text: string): string =>
+  escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** Newlines stay for GitHub's own %0A escape; every other control character is made visible. */
 const clean = (text: string) => oneLine(text, ['\n', '\r']);

@@ -33,6 +33,8 @@ export const formatHuman = (problems: readonly Problem[], options: HumanOptions 
   if (lines.length > 0) lines.push('');
   const summary = summaryLine(problems, options.files);
   const hasErrors = problems.some((p) => p.severity === 'error');
-  lines.push(problems.length === 0 ? c.green(summary) : hasErrors ? c.red(c.bold(summary)) : c.yellow(summary));
+  lines.push(
+    problems.length === 0 ? c.green(summary) : hasErrors ? c.red(c.bold(summary)) : c.yellow(summary),
+  );
   return `${lines.join('\n')}\n`;
 };

@@ -10,7 +10,9 @@ describe('formatProblems', () => {
   });
 
   it('dispatches to each formatter', () => {
-    expect(formatProblems(SAMPLE, 'human', { files: 3 })).toMatch(/^sites\/lisle\.yaml\n {2}sites\/lisle\.yaml:1:1 /);
+    expect(formatProblems(SAMPLE, 'human', { files: 3 })).toMatch(
+      /^sites\/lisle\.yaml\n {2}sites\/lisle\.yaml:1:1 /,
+    );
     expect(formatProblems(SAMPLE, 'github')).toMatch(/^::warning file=sites\/lisle\.yaml/);
     expect(JSON.parse(formatProblems(SAMPLE, 'json', { files: 3 })).summary.files).toBe(3);
     expect(JSON.parse(formatProblems(SAMPLE, 'sarif')).version).toBe('2.1.0');

@@ -16,7 +16,8 @@ export * from './summary.js';
 export const FORMATS = ['human', 'github', 'json', 'sarif'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
-export const isFormatName = (name: string): name is FormatName => (FORMATS as readonly string[]).includes(name);
+export const isFormatName = (name: string): name is FormatName =>
+  (FORMATS as readonly string[]).includes(name);
 
 export interface FormatOptions {
   /** ANSI colours (human only). */
@@ -27,7 +28,11 @@ export interface FormatOptions {
   catalogue?: Readonly<Record<string, CatalogueEntry>>;
 }
 
-export const formatProblems = (problems: readonly Problem[], format: FormatName, options: FormatOptions = {}): string => {
+export const formatProblems = (
+  problems: readonly Problem[],
+  format: FormatName,
+  options: FormatOptions = {},
+): string => {
   switch (format) {
     case 'human':
       return formatHuman(problems, options);

@@ -24,7 +24,15 @@ export const toJsonReport = (problems: readonly Problem[], options: { files?: nu
     },
     problems: [...problems]
       .sort(compareProblems)
-      .map(({ code, severity, message, file, line, col, path }) => ({ code, severity, message, file, line, col, path })),
+      .map(({ code, severity, message, file, line, col, path }) => ({
+        code,
+        severity,
+        message,
+        file,
+        line,
+        col,
+        path,
+      })),
   };
 };
 

@@ -1,6 +1,6 @@
 // Problem text comes from untrusted files: nothing in it may colour a terminal, move its cursor or start a new line.
 
-const NAMED: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r' };
+const NAMED: Record<number, string> = { 9: '\\t', 10: '\\n', 13: '\\r' };
 
 /** C0/C1 controls, DEL, line/paragraph separators and bidirectional overrides ("Trojan Source"). */
 const isUnsafe = (c: number): boolean =>

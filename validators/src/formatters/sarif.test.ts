@@ -55,7 +55,8 @@ describe('formatSarif', () => {
   });
 
   it('maps notes to the note level and leaves out locations for problems without a file', () => {
-    const [result] = toSarif([problem({ severity: 'note', file: '' })], { catalogue: CATALOGUE }).runs[0]?.results ?? [];
+    const [result] =
+      toSarif([problem({ severity: 'note', file: '' })], { catalogue: CATALOGUE }).runs[0]?.results ?? [];
     expect(result?.level).toBe('note');
     expect(result?.locations).toBeUndefined();
   });

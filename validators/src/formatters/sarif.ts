@@ -68,7 +68,12 @@ export const toSarif = (
       ruleIndex = rules.push(ruleFor(p.code, undefined)) - 1;
       index.set(p.code, ruleIndex);
     }
-    const result: SarifResult = { ruleId: p.code, ruleIndex, level: p.severity, message: { text: p.message } };
+    const result: SarifResult = {
+      ruleId: p.code,
+      ruleIndex,
+      level: p.severity,
+      message: { text: p.message },
+    };
     if (p.file !== '') {
       result.locations = [
         {
@@ -88,7 +93,9 @@ export const toSarif = (
       {
         tool: { driver: { name: 'lifeboat', rules } },
         columnKind: 'utf16CodeUnits',
-        originalUriBaseIds: { [SRCROOT]: { description: { text: 'The inventory root passed to lifeboat validate.' } } },
+        originalUriBaseIds: {
+          [SRCROOT]: { description: { text: 'The inventory root passed to lifeboat validate.' } },
+        },
         results,
       },
     ],

@@ -22,7 +22,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** `2 errors, 1 warning in 2 files` or `no problems in 14 files` (`files` = files checked). */
 export const summaryLine = (problems: readonly Problem[], files?: number): string => {
   const counts = countProblems(problems);
-  if (problems.length === 0) return files === undefined ? 'no problems' : `no problems in ${plural(files, 'file')}`;
+  if (problems.length === 0)
+    return files === undefined ? 'no problems' : `no problems in ${plural(files, 'file')}`;
   const parts = [
     counts.errors ? plural(counts.errors, 'error') : '',
     counts.warnings ? plural(counts.warnings, 'warning') : '',

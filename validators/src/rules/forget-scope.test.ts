@@ -128,4 +128,25 @@ describe('forget-scope', () => {
       },
     ]);
   });
+
+  it('forget.unscoped-shared-repo: among many scoped policies, only the ones a forget can reach are reported', () => {
+    const scoped = Array.from({ length: 40 }, (_, i) =>
+      sharing(`host-${i}`, { host: `host-${i}`, tags: ['office'] }),
+    );
+    // No host: its snapshots carry whatever the runner's hostname is, so a tag alone must keep it apart.
+    const roaming = sharing('roaming', { tags: ['office', 'laptops'] });
+    const files = inventoryFiles(site(), ...scoped, roaming);
+    const problems = runRule(forgetScope, files);
+    // Every host-scoped policy's forget (--host host-N --tag office) can reach the roaming one's
+    // snapshots; the roaming forget (--tag office,laptops) reaches none of theirs.
+    expect(problems).toHaveLength(40);
+    expect(
+      problems.every((p) => p.path === 'spec.tags' && p.message.includes('shared with policy "roaming"')),
+    ).toBe(true);
+    expect(problems.some((p) => p.file === 'policies/roaming.yaml')).toBe(false);
+    expect(problems[0]).toMatchObject({
+      code: 'forget.unscoped-shared-repo',
+      ...at(files, 'policies/host-0.yaml', 'tags:\n    - office', '-'),
+    });
+  });
 });

@@ -27,6 +27,38 @@ const selects = (policy: BackupPolicy['spec'], other: BackupPolicy['spec']): boo
   return true;
 };
 
+/**
+ * The policies of one repository that `policy`'s forget could reach, narrowed through indexes by
+ * host and by tag, so a repository shared by many scoped policies is not compared pair by pair.
+ */
+const candidateIndex = (group: Entry<BackupPolicy>[]) => {
+  const byHost = new Map<string, Entry<BackupPolicy>[]>();
+  const byTag = new Map<string, Entry<BackupPolicy>[]>();
+  const noHost: Entry<BackupPolicy>[] = [];
+  const add = (map: Map<string, Entry<BackupPolicy>[]>, key: string, entry: Entry<BackupPolicy>) => {
+    const list = map.get(key);
+    if (list) list.push(entry);
+    else map.set(key, [entry]);
+  };
+  for (const entry of group) {
+    const { host, tags } = entry.value.spec;
+    if (host === undefined) noHost.push(entry);
+    else add(byHost, host, entry);
+    for (const tag of tags ?? []) add(byTag, tag, entry);
+  }
+  return (policy: BackupPolicy['spec']): Entry<BackupPolicy>[] => {
+    let best = group;
+    // Only policies with the same host, or none, can be reached by a forget with --host.
+    if (policy.host !== undefined) best = [...(byHost.get(policy.host) ?? []), ...noHost];
+    // Only policies carrying every one of the tags can be reached by a forget with --tag.
+    for (const tag of policy.tags ?? []) {
+      const carrying = byTag.get(tag) ?? [];
+      if (carrying.length < best.length) best = carrying;
+    }
+    return best;
+  };
+};
+
 export const forgetScope: Rule = {
   id: 'forget-scope',
   description:
@@ -51,10 +83,10 @@ export const forgetScope: Rule = {
     }
     for (const group of byRepository.values()) {
       if (group.length < 2) continue;
-      // Pairwise within one repository only; groups are small (a handful of hosts per repository).
+      const candidates = candidateIndex(group);
       for (const entry of group) {
         const { spec } = entry.value;
-        const victim = group.find((other) => other !== entry && selects(spec, other.value.spec));
+        const victim = candidates(spec).find((other) => other !== entry && selects(spec, other.value.spec));
         if (!victim) continue;
         // Point at the scoping that failed to separate them: tags first (the usual fix), then host.
         const where: PathSegment[] =

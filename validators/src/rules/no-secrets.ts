@@ -30,15 +30,25 @@ const words = (key: string) =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 
-/** Is `key` the name of a field that would hold a secret's value? Exported for the tests' table. */
+const secretKeyCache = new Map<string, boolean>();
+
+/** Is `key` the name of a field that would hold a secret's value? Cached: documents repeat their keys. */
 export const isSecretKey = (key: string): boolean => {
-  if (NAME_ONLY_KEYS.has(key)) return false;
-  const w = words(key);
-  if (w.length === 0 || NAME_ONLY_SUFFIXES.has(w[w.length - 1] as string)) return false;
-  return w.some(
+  let secret = secretKeyCache.get(key);
+  if (secret === undefined) {
+    secret = !NAME_ONLY_KEYS.has(key) && holdsSecret(words(key));
+    if (secretKeyCache.size >= 10_000) secretKeyCache.clear();
+    secretKeyCache.set(key, secret);
+  }
+  return secret;
+};
+
+const holdsSecret = (w: string[]): boolean =>
+  w.length > 0 &&
+  !NAME_ONLY_SUFFIXES.has(w[w.length - 1] as string) &&
+  w.some(
     (word, i) => SECRET_WORDS.has(word) || SECRET_JOINED.has(word) || SECRET_PAIRS.has(`${word} ${w[i + 1]}`),
   );
-};
 
 const TOKEN_SHAPES: ReadonlyArray<{ what: string; pattern: RegExp }> = [
   { what: 'a Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
@@ -46,6 +56,11 @@ const TOKEN_SHAPES: ReadonlyArray<{ what: string; pattern: RegExp }> = [
   { what: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { what: 'a private key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/ },
 ];
+
+/** Cheap test run first: most values contain none of these prefixes. */
+const TOKEN_HINT = /xox[abposr]-|gh[pousr]_|github_pat_|A[KS]IA|-----BEGIN/;
+/** The shortest value any token shape can match (`xoxb-` and 10 characters). */
+const MIN_TOKEN_LENGTH = 15;
 
 /** `user:password@` in a URL (also behind a restic backend prefix such as `rest:`). */
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
@@ -74,7 +89,8 @@ export const MIN_ENTROPY_LENGTH = 20;
 export const entropyThreshold = (length: number): number =>
   Math.min(ENTROPY_THRESHOLD, 0.85 * Math.log2(length));
 
-const SEPARATORS = /[/\\._:@,=+~?&#%-]+/;
+/** Characters that cut a value into the pieces a person would write: path, host, list and word separators. */
+const SEPARATOR_CODES = new Set([...'/\\._:@,=+~?&#%-'].map((c) => c.charCodeAt(0)));
 const DURATION = /^([0-9]+[wdhm])+$/;
 const HEX = /^(?:0x)?(?:[0-9a-f]+|[0-9A-F]+)$/;
 
@@ -110,11 +126,27 @@ const isWordy = (segment: string) =>
  * with a high Shannon entropy.
  */
 export const isHighEntropy = (text: string): boolean => {
-  if (text.length < MIN_ENTROPY_LENGTH || /\s/.test(text)) return false;
+  if (text.length < MIN_ENTROPY_LENGTH) return false;
   if (/^(?:\/|~\/|\.\.?\/)/.test(text) || /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || DURATION.test(text))
     return false;
-  if (text.split(SEPARATORS).every(isWordy)) return false;
-  return entropy(text) >= entropyThreshold(text.length);
+  // One pass over the characters (this sees every long string of every file): whitespace ends it,
+  // separators cut segments, and only a segment of 8 or more alphanumerics needs a closer look.
+  let wordy = true;
+  let start = 0;
+  let alnum = true;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    if (c === 32 || c === 9 || c === 10 || c === 13) return false;
+    if (c === -1 || SEPARATOR_CODES.has(c)) {
+      if (wordy && (!alnum || (i - start >= 8 && !isWordy(text.slice(start, i))))) wordy = false;
+      start = i + 1;
+      alnum = true;
+    } else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) {
+      alnum = false;
+    }
+  }
+  // Other Unicode spaces (rare) are caught here, only for what is left.
+  return !wordy && !/\s/.test(text) && entropy(text) >= entropyThreshold(text.length);
 };
 
 /** At most 4 characters (fewer for short values, so a short password is not half shown), then …. */
@@ -135,21 +167,26 @@ const inspect = (value: string | number, key: string | undefined): Finding | und
     };
   }
   if (typeof value !== 'string') return undefined;
-  for (const { what, pattern } of TOKEN_SHAPES) {
-    const match = pattern.exec(value);
-    if (match)
-      return {
-        code: 'secret.literal',
-        message: `value contains ${what} (${preview(match[0])}): revoke it and keep it out of git`,
-      };
+  // Each check first asks for the one character or length it cannot do without: this runs on every string.
+  if (value.length >= MIN_TOKEN_LENGTH && TOKEN_HINT.test(value)) {
+    for (const { what, pattern } of TOKEN_SHAPES) {
+      const match = pattern.exec(value);
+      if (match) {
+        return {
+          code: 'secret.literal',
+          message: `value contains ${what} (${preview(match[0])}): revoke it and keep it out of git`,
+        };
+      }
+    }
   }
-  if (URL_PASSWORD.test(value)) {
+  if (value.includes('@') && URL_PASSWORD.test(value)) {
     return {
       code: 'secret.literal',
       message:
         'URL contains a password (user:password@): pass credentials through environment variables instead',
     };
   }
+  if (!value.includes('=')) return isHighEntropy(value) ? highEntropy(value) : undefined;
   for (const [, name, secret] of value.matchAll(ASSIGNMENT)) {
     if (name !== undefined && secret !== undefined && !secret.startsWith('$') && isSecretKey(name)) {
       return {
@@ -158,14 +195,13 @@ const inspect = (value: string | number, key: string | undefined): Finding | und
       };
     }
   }
-  if (isHighEntropy(value)) {
-    return {
-      code: 'secret.high-entropy',
-      message: `value looks like a secret (${value.length} random-looking characters, ${preview(value)}): keep secrets in environment variables`,
-    };
-  }
-  return undefined;
+  return isHighEntropy(value) ? highEntropy(value) : undefined;
 };
+
+const highEntropy = (value: string): Finding => ({
+  code: 'secret.high-entropy',
+  message: `value looks like a secret (${value.length} random-looking characters, ${preview(value)}): keep secrets in environment variables`,
+});
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -195,24 +231,31 @@ export const noSecrets: Rule = {
   },
 };
 
+/**
+ * Depth-first over one document with a single path array (pushed and popped, copied only for a
+ * finding): this visits every scalar of every file, so it allocates as little as it can. The
+ * loader has already bounded the depth, so recursion is safe.
+ */
 const scan = (document: LoadedDocument, problems: Problem[]) => {
-  const stack: Array<{ value: unknown; path: PathSegment[]; key: string | undefined }> = [
-    { value: document.value, path: [], key: undefined },
-  ];
-  while (stack.length > 0) {
-    const { value, path, key } = stack.pop() as (typeof stack)[number];
+  const path: PathSegment[] = [];
+  const visit = (value: unknown, key: string | undefined) => {
     if (typeof value === 'string' || typeof value === 'number') {
       const finding = inspect(value, key);
-      if (finding) problems.push(problemIn(document, path, finding.code, finding.message));
+      if (finding) problems.push(problemIn(document, [...path], finding.code, finding.message));
     } else if (Array.isArray(value)) {
-      // List items inherit their key: `tokens: [...]` holds secrets too.
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i], key });
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        // List items inherit their key: `tokens: [...]` holds secrets too.
+        visit(value[i], key);
+        path.pop();
+      }
     } else if (isRecord(value)) {
-      const entries = Object.entries(value);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [k, v] = entries[i] as [string, unknown];
-        stack.push({ value: v, path: [...path, k], key: k });
+      for (const k of Object.keys(value)) {
+        path.push(k);
+        visit(value[k], k);
+        path.pop();
       }
     }
-  }
+  };
+  visit(document.value, undefined);
 };

@@ -89,6 +89,28 @@ describe('safe-targets', () => {
     ]);
   });
 
+  it('path.unsafe-target: a runner sandbox that contains the runner state directory', () => {
+    const files = inventoryFiles(
+      site(
+        (s) =>
+          void Object.assign(s.spec.runner, {
+            stateDir: '/srv/lifeboat/state/',
+            sandboxDir: '/srv/lifeboat',
+          }),
+      ),
+    );
+    expect(runRule(safeTargets, files)).toEqual([
+      {
+        code: 'path.unsafe-target',
+        severity: 'error',
+        ...at(files, S, 'sandboxDir: /srv/lifeboat', '/srv'),
+        path: 'spec.runner.sandboxDir',
+        message:
+          'runner sandbox directory "/srv/lifeboat" contains the runner state directory "/srv/lifeboat/state"; a restore there could overwrite it',
+      },
+    ]);
+  });
+
   it('path.unsafe-target: a system directory as alternate target, a drill sandbox inside a source path', () => {
     const files = inventoryFiles(
       site(),

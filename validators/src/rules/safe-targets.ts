@@ -3,15 +3,16 @@ import type { Rule } from './rule.js';
 
 // Restores, drills and runner state write files as root: a wrong directory overwrites the system or live data.
 
-/** Writing anywhere below these damages the operating system. `/lib*` covers lib32, lib64, libx32. */
-const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/proc', '/run', '/sbin', '/sys', '/usr'];
+/** Writing anywhere below these damages the operating system; so does any top-level `lib*` (lib32, lib64, libx32). */
+const SYSTEM_DIRS = new Set(['/bin', '/boot', '/dev', '/etc', '/proc', '/run', '/sbin', '/sys', '/usr']);
 /** Shared roots: a subdirectory is fine, the directory itself mixes restored files with everything else. */
 const SHARED_ROOTS = new Set(['/home', '/root', '/srv', '/opt', '/mnt', '/media', '/tmp', '/var']);
 /** Below /var only lifeboat's own state and scratch directories under /var/tmp are writable. */
 const VAR_ALLOWED = ['/var/lib/lifeboat'];
 const VAR_SCRATCH = '/var/tmp';
 
-const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
+const inside = (path: string, dir: string) =>
+  path === dir || (path.length > dir.length && path.charCodeAt(dir.length) === 0x2f && path.startsWith(dir));
 /** Strip one trailing slash so `/srv/restore/` and `/srv/restore` compare equal. */
 const normalise = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
 
@@ -20,13 +21,12 @@ export const unsafeReason = (raw: string): string | undefined => {
   if (!raw.startsWith('/')) return 'is not an absolute path';
   if (raw.includes('//')) return 'contains "//"';
   const path = normalise(raw);
-  if (path.split('/').some((s) => s === '.' || s === '..'))
-    return 'contains "." or ".." segments; write the path out';
+  if (/(^|\/)\.\.?(\/|$)/.test(path)) return 'contains "." or ".." segments; write the path out';
   if (path === '/') return 'is the root directory';
   if (SHARED_ROOTS.has(path)) return `is ${path} itself; use a subdirectory made for it`;
-  const system =
-    SYSTEM_DIRS.find((d) => inside(path, d)) ??
-    (/^\/lib[^/]*(\/|$)/.test(path) ? path.split('/', 2).join('/') : undefined);
+  const slash = path.indexOf('/', 1);
+  const top = slash < 0 ? path : path.slice(0, slash);
+  const system = SYSTEM_DIRS.has(top) || top.startsWith('/lib') ? top : undefined;
   if (system) return `is inside system directory ${system}`;
   if (
     inside(path, '/var') &&
@@ -61,6 +61,13 @@ export const safeTargets: Rule = {
     const report = (document: LoadedDocument, t: Target, why: string) =>
       problems.push(problemIn(document, t.path, 'path.unsafe-target', `${t.label} ${quote(t.value)} ${why}`));
 
+    /** Each site's state directory, normalised, when it is itself safe (else that is reported on the site). */
+    const stateDirs = new Map<string, string>();
+    for (const [name, { value }] of index.sites) {
+      const dir = value.spec.runner.stateDir;
+      if (dir !== undefined && unsafeReason(dir) === undefined) stateDirs.set(name, normalise(dir));
+    }
+
     /** Checks common to every target, plus: never contain the runner's state directory. */
     const checkTarget = (document: LoadedDocument, t: Target, stateDir: string | undefined): boolean => {
       const why = unsafeReason(t.value);
@@ -68,11 +75,7 @@ export const safeTargets: Rule = {
         report(document, t, why);
         return false;
       }
-      if (
-        stateDir !== undefined &&
-        unsafeReason(stateDir) === undefined &&
-        inside(normalise(stateDir), normalise(t.value))
-      ) {
+      if (stateDir !== undefined && inside(stateDir, normalise(t.value))) {
         report(
           document,
           t,
@@ -100,14 +103,16 @@ export const safeTargets: Rule = {
             label: 'runner sandbox directory',
             value: runner.sandboxDir,
           },
-          runner.stateDir,
+          runner.stateDir !== undefined && unsafeReason(runner.stateDir) === undefined
+            ? normalise(runner.stateDir)
+            : undefined,
         );
       }
     }
 
     for (const { value, document } of inventory.policies) {
       const { spec } = value;
-      const stateDir = index.sites.get(spec.site)?.value.spec.runner.stateDir;
+      const stateDir = stateDirs.get(spec.site);
       const targets: Target[] = [];
       if (spec.restore) {
         targets.push({
@@ -151,7 +156,7 @@ export const safeTargets: Rule = {
     for (const { value, document } of inventory.images) {
       const sandbox = value.spec.drill?.sandbox;
       if (sandbox === undefined) continue;
-      const stateDir = index.sites.get(value.spec.site)?.value.spec.runner.stateDir;
+      const stateDir = stateDirs.get(value.spec.site);
       checkTarget(
         document,
         { path: ['spec', 'drill', 'sandbox'], label: 'image drill sandbox', value: sandbox },

@@ -14,9 +14,21 @@ export const problem = (overrides: Partial<Problem> = {}): Problem => ({
 });
 
 export const SAMPLE: readonly Problem[] = [
-  problem({ file: 'sites/portage.yaml', line: 4, col: 9, code: 'timezone.invalid', message: 'unknown time zone "Mars/Olympus"' }),
+  problem({
+    file: 'sites/portage.yaml',
+    line: 4,
+    col: 9,
+    code: 'timezone.invalid',
+    message: 'unknown time zone "Mars/Olympus"',
+  }),
   problem(),
-  problem({ severity: 'warning', code: 'inventory.schema-header', line: 1, col: 1, message: 'first line should be "# x"' }),
+  problem({
+    severity: 'warning',
+    code: 'inventory.schema-header',
+    line: 1,
+    col: 1,
+    message: 'first line should be "# x"',
+  }),
 ];
 
 /** A file name and message an attacker controls: ANSI escapes, newlines, percent and property separators. */

@@ -1,0 +1,2 @@
+export * from './exec/index.js';
+export * from './tools/result.js';
