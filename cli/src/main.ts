@@ -21,7 +21,6 @@ const program = new Command('lifeboat')
     'Backups and disk images declared in git, validated in pull requests, applied by site runners.',
   )
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
 registerValidate(program);

@@ -24,6 +24,11 @@ describe('isValidTimezone', () => {
     expect(isValidTimezone('UTC')).toBe(true);
     expect(isValidTimezone('Mars/Olympus_Mons')).toBe(false);
     expect(isValidTimezone('')).toBe(false);
+    expect(isValidTimezone('America/Argentina/Buenos_Aires')).toBe(true);
+    expect(isValidTimezone('Etc/GMT+5')).toBe(true);
+  });
+  it.each(['EST', 'CST', 'CET', 'PST8PDT', 'GMT'])('refuses the abbreviation %s although ICU knows it', (tz) => {
+    expect(isValidTimezone(tz)).toBe(false);
   });
 });
 

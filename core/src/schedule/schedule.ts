@@ -20,14 +20,21 @@ export const checkCron = (expression: string): CronCheck => {
 };
 
 const zoneCache = new Map<string, boolean>();
+/**
+ * An IANA zone name (`Area/Location`, or UTC). ICU also accepts legacy abbreviations such as EST or CET and
+ * maps them to fixed-offset zones (EST → America/Panama, no daylight saving): refused, they are not what
+ * anyone writing "EST" in Chicago means.
+ */
 export const isValidTimezone = (tz: string): boolean => {
   let ok = zoneCache.get(tz);
   if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      ok = true;
-    } catch {
-      ok = false;
+    ok = tz === 'UTC' || tz === 'Etc/UTC' || /^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/.test(tz);
+    if (ok) {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      } catch {
+        ok = false;
+      }
     }
     zoneCache.set(tz, ok);
   }

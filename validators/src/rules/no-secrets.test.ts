@@ -306,4 +306,22 @@ describe('no-secrets', () => {
     ]);
     expectNoLeak(problems[0]?.message, '123456');
   });
+
+  it('walks hostile keys (__proto__, constructor) as plain data', () => {
+    const files: Files = {
+      'policies/hostile.yaml':
+        'apiVersion: lifeboat/v1\nkind: BackupPolicy\n__proto__:\n  password: hunter2hunter2\nconstructor:\n  prototype: 1\n',
+    };
+    const problems = runRule(noSecrets, files, { allowLoadErrors: true });
+    expect(
+      problems.map((p) => ({ code: p.code, file: p.file, line: p.line, col: p.col, path: p.path })),
+    ).toEqual([
+      {
+        code: 'secret.literal',
+        ...at(files, 'policies/hostile.yaml', 'password: hunter2', 'hunter2'),
+        path: '__proto__.password',
+      },
+    ]);
+    expect(({} as Record<string, unknown>).password).toBeUndefined();
+  });
 });

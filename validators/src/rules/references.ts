@@ -8,6 +8,7 @@ import {
   type Site,
 } from '@lifeboat/core';
 import type { Rule } from './rule.js';
+import { fileName } from './support/file-ref.js';
 import { suggestName } from './support/nearest-name.js';
 
 // Every name a policy or image mentions must lead somewhere: a dangling reference fails at 3 a.m., not in review.
@@ -21,7 +22,7 @@ interface SiteFacts {
 }
 
 const factsOf = (entry: Entry<Site>): SiteFacts => ({
-  file: entry.document.file,
+  file: fileName(entry.document.file),
   nas: entry.value.spec.nas.map((n) => n.name),
   offsite: (entry.value.spec.offsite ?? []).map((o) => o.name),
   approvers: new Set(entry.value.spec.access.approvers),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_CATALOGUE } from '@lifeboat/core';
 import { describe, expect, it } from 'vitest';
-import { buildInventory, inventoryFiles } from '../testing/inventory-builder.js';
+import { buildInventory, image, inventoryFiles, policy, site } from '../testing/inventory-builder.js';
 import { validateInventory } from '../validate.js';
 import { RULES, type Rule } from './index.js';
 
@@ -89,5 +89,37 @@ describe('RULES', () => {
 
   it('the test inventory (valid site, policy and image) passes the schema and every rule', () => {
     expect(validateInventory(buildInventory(inventoryFiles()))).toEqual([]);
+  });
+
+  it('keeps every message on one line when user strings carry newlines and escapes', () => {
+    const evil = '\n\u001b[2J\r';
+    const files = inventoryFiles(
+      site((s) => {
+        s.spec.timezone = `Mars/Base${evil}`;
+        s.spec.nas.push({ name: 'nas2', repository: `ftp://x${evil}`, credentials: {} });
+        s.spec.runner.sandboxDir = `/lib${evil}/x`;
+      }),
+      policy((p) => {
+        p.spec.schedule.cron = `0 0 * * *${evil}x`;
+        if (p.spec.restore) p.spec.restore.alternateTarget = `/etc/${evil}`;
+        p.metadata.labels = { token: `abc${evil}` };
+      }),
+      image((i) => {
+        if (i.spec.drill) i.spec.drill.schedule.timezone = `Nowhere${evil}`;
+      }),
+    );
+    const problems = validateInventory(buildInventory(files));
+    const fromRules = problems.filter((p) => RULES.some((r) => p.code in r.codes));
+    expect(new Set(fromRules.map((p) => p.code))).toEqual(
+      new Set([
+        'timezone.invalid',
+        'site.repository-url',
+        'path.unsafe-target',
+        'cron.invalid',
+        'secret.literal',
+      ]),
+    );
+    for (const p of fromRules)
+      expect([p.code, [...p.message].some((c) => c.charCodeAt(0) < 0x20)]).toEqual([p.code, false]);
   });
 });

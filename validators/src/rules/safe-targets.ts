@@ -1,5 +1,6 @@
 import { type LoadedDocument, type PathSegment, type Problem, problemIn, quote } from '@lifeboat/core';
 import type { Rule } from './rule.js';
+import { plainOrQuoted } from './support/file-ref.js';
 
 // Restores, drills and runner state write files as root: a wrong directory overwrites the system or live data.
 
@@ -27,7 +28,7 @@ export const unsafeReason = (raw: string): string | undefined => {
   const slash = path.indexOf('/', 1);
   const top = slash < 0 ? path : path.slice(0, slash);
   const system = SYSTEM_DIRS.has(top) || top.startsWith('/lib') ? top : undefined;
-  if (system) return `is inside system directory ${system}`;
+  if (system) return `is inside system directory ${plainOrQuoted(system)}`;
   if (
     inside(path, '/var') &&
     !VAR_ALLOWED.some((d) => inside(path, d)) &&
