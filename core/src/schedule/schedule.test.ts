@@ -11,6 +11,8 @@ describe('checkCron', () => {
     ['61 * * * *', /59/],
     ['0 2 31 2 *', /day of month/i],
     ['not a cron', /expected 5 fields/],
+    ['H 2 * * *', /H \(hashed value\)/],
+    ['0 H(0-5) * * *', /H \(hashed value\)/],
   ])('refuses %s', (expr, reason) => {
     const result = checkCron(expr);
     expect(result.ok).toBe(false);
@@ -27,9 +29,12 @@ describe('isValidTimezone', () => {
     expect(isValidTimezone('America/Argentina/Buenos_Aires')).toBe(true);
     expect(isValidTimezone('Etc/GMT+5')).toBe(true);
   });
-  it.each(['EST', 'CST', 'CET', 'PST8PDT', 'GMT'])('refuses the abbreviation %s although ICU knows it', (tz) => {
-    expect(isValidTimezone(tz)).toBe(false);
-  });
+  it.each(['EST', 'CST', 'CET', 'PST8PDT', 'GMT'])(
+    'refuses the abbreviation %s although ICU knows it',
+    (tz) => {
+      expect(isValidTimezone(tz)).toBe(false);
+    },
+  );
 });
 
 describe('nextRuns', () => {

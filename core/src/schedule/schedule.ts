@@ -14,6 +14,13 @@ export const checkCron = (expression: string): CronCheck => {
       reason: `expected 5 fields (minute hour day-of-month month day-of-week), got ${trimmed.split(/\s+/).length}`,
     };
   }
+  // cron-parser picks a random value for H on every parse: the plan, the docs and the runner would disagree.
+  if (/(^|[\s,/-])H(?=$|[\s,/(-])/i.test(trimmed)) {
+    return {
+      ok: false,
+      reason: 'H (hashed value) is not supported: schedules must be predictable; write the minute or hour',
+    };
+  }
   // parseCronFields answers plain numeric crons without cron-parser's ~250 µs parse, and caches.
   const parsed = parseCronFields(trimmed);
   return parsed.ok ? { ok: true } : { ok: false, reason: parsed.reason };

@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 
 // The one place that starts a process: argv arrays (never a shell string), secrets only through env,
@@ -76,4 +79,230 @@ export const exec = async (file: string, args: readonly string[], options: ExecO
     spawnFailed: r.exitCode === undefined && !r.signal && !r.timedOut && !r.isCanceled,
     durationMs: performance.now() - started,
   };
+};
+
+// Pipelines: processes joined stdout → stdin like a shell pipe, but every stage's exit status is checked
+// (no `pipefail` surprises), Node sees the bytes between stages (to hash them in the same pass), the
+// output is written and fsynced by Node, and cancellation or a timeout kills every stage.
+
+export interface PipelineStage {
+  file: string;
+  args: readonly string[];
+  /** Extra environment for this stage only; secrets go here, never into argv. */
+  env?: Record<string, string | undefined>;
+  /** Sees every chunk this stage writes to stdout, in order, before the next stage (or the output file) gets it. */
+  onStdoutChunk?: (chunk: Uint8Array) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+export interface PipelineOptions {
+  /** Environment for every stage. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** File streamed into the first stage's stdin; without it the first stage's stdin is empty. */
+  inputFile?: string;
+  /** Sees every chunk read from `inputFile`. */
+  onInputChunk?: (chunk: Uint8Array) => void;
+  /** Where the last stage's stdout goes (fsynced before the pipeline resolves); without it the bytes are discarded after the taps. */
+  outputFile?: string;
+  /** `w` creates or truncates (default), `wx` refuses an existing file, `r+` writes into an existing file or device without truncating it. */
+  outputFlags?: 'w' | 'wx' | 'r+';
+}
+
+export interface PipelineStageResult {
+  file: string;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** The stage's stderr (the last MiB of it when it said more). */
+  stderr: string;
+  spawnFailed: boolean;
+  durationMs: number;
+}
+
+export interface PipelineResult {
+  /** Every stage exited 0, nothing was cancelled or timed out, and the input and output files were read and written. */
+  ok: boolean;
+  stages: PipelineStageResult[];
+  /** The first stage to fail, in the order failures happened: the cause (the others were killed or lost their pipe). */
+  failedStage: number | undefined;
+  /** Reading `inputFile` or writing/syncing `outputFile` failed, e.g. `ENOSPC: no space left on device`. */
+  ioError: string | undefined;
+  timedOut: boolean;
+  cancelled: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  durationMs: number;
+}
+
+const PIPE_CHUNK = 1024 * 1024;
+const STDERR_KEEP = 1024 * 1024;
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const tapping = (onChunk: ((chunk: Uint8Array) => void) | undefined, count: (n: number) => void) =>
+  async function* (source: AsyncIterable<Uint8Array>) {
+    for await (const chunk of source) {
+      count(chunk.byteLength);
+      onChunk?.(chunk);
+      yield chunk;
+    }
+  };
+
+export const execPipeline = async (
+  stages: readonly PipelineStage[],
+  options: PipelineOptions = {},
+): Promise<PipelineResult> => {
+  if (stages.length === 0) throw new TypeError('execPipeline needs at least one stage');
+  const started = performance.now();
+  const result = (partial: Partial<PipelineResult>): PipelineResult => ({
+    ok: false,
+    stages: [],
+    failedStage: undefined,
+    ioError: undefined,
+    timedOut: false,
+    cancelled: Boolean(options.signal?.aborted),
+    bytesIn: 0,
+    bytesOut: 0,
+    durationMs: performance.now() - started,
+    ...partial,
+  });
+
+  // Open the output before starting anything: a target that cannot be opened must not cost a capture.
+  const output = options.outputFile
+    ? await open(options.outputFile, options.outputFlags ?? 'w').catch((e: unknown) => errorText(e))
+    : undefined;
+  if (typeof output === 'string') return result({ ioError: output });
+
+  const kill = new AbortController();
+  let timedOut = false;
+  let failedStage: number | undefined;
+  let ioError: string | undefined;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  const onAbort = () => kill.abort();
+  if (options.signal?.aborted) kill.abort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          kill.abort();
+        }, options.timeoutMs);
+
+  const children = stages.map((stage, i) => {
+    const child = execa(stage.file, stage.args, {
+      env: { LC_ALL: 'C', ...options.env, ...stage.env },
+      extendEnv: true,
+      cwd: options.cwd,
+      cancelSignal: kill.signal,
+      reject: false,
+      buffer: false,
+      encoding: 'buffer',
+      stdin: i === 0 && options.inputFile === undefined ? 'ignore' : 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      forceKillAfterDelay: 5_000,
+      cleanup: true,
+    });
+    let stderr = '';
+    const decoder = new TextDecoder();
+    const lines = stage.onStderrLine ? splitter(stage.onStderrLine) : undefined;
+    child.stderr?.on('data', (c: Uint8Array) => {
+      const text = decoder.decode(c, { stream: true });
+      stderr = (stderr + text).slice(-STDERR_KEEP);
+      lines?.push(text);
+    });
+    const stageStarted = performance.now();
+    const done = child.then((r): PipelineStageResult => {
+      lines?.end();
+      const exitCode = r.exitCode;
+      if (exitCode !== 0 && failedStage === undefined) {
+        failedStage = i;
+        kill.abort();
+      }
+      return {
+        file: stage.file,
+        exitCode,
+        signal: r.signal,
+        stderr,
+        spawnFailed: exitCode === undefined && !r.signal && !r.isCanceled && !r.timedOut,
+        durationMs: performance.now() - stageStarted,
+      };
+    });
+    return { child, done };
+  });
+
+  const ioFailed = (error: unknown) => {
+    ioError ??= errorText(error);
+    kill.abort();
+  };
+  // A broken pipe between stages is not an I/O error of ours: the stage that went away reports its own status.
+  const links: Promise<unknown>[] = [];
+  const first = children[0]?.child;
+  if (options.inputFile !== undefined && first?.stdin) {
+    const input = createReadStream(options.inputFile, { highWaterMark: PIPE_CHUNK });
+    input.on('error', ioFailed);
+    links.push(
+      pipeline(
+        input,
+        tapping(options.onInputChunk, (n) => {
+          bytesIn += n;
+        }),
+        first.stdin,
+      ).catch(() => undefined),
+    );
+  }
+  for (let i = 0; i + 1 < children.length; i++) {
+    const from = children[i]?.child.stdout;
+    const to = children[i + 1]?.child.stdin;
+    if (from && to) links.push(pipeline(from, tapping(stages[i]?.onStdoutChunk, () => {}), to).catch(() => undefined));
+  }
+  const last = children[children.length - 1]?.child.stdout;
+  const countOut = (n: number) => {
+    bytesOut += n;
+  };
+  const lastTap = tapping(stages[stages.length - 1]?.onStdoutChunk, countOut);
+  if (last && output) {
+    const sink = output.createWriteStream({ autoClose: false, highWaterMark: PIPE_CHUNK });
+    sink.on('error', ioFailed);
+    links.push(pipeline(last, lastTap, sink).catch(() => undefined));
+  } else if (last) {
+    links.push(
+      (async () => {
+        for await (const _ of lastTap(last)) {
+          // Discarded: the taps were the point.
+        }
+      })().catch(() => undefined),
+    );
+  }
+
+  const stageResults = await Promise.all(children.map((c) => c.done));
+  await Promise.all(links);
+  if (output) {
+    if (failedStage === undefined && ioError === undefined && !kill.signal.aborted) {
+      await output.sync().catch(ioFailed);
+    }
+    await output.close().catch(ioFailed);
+  }
+  if (timer) clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  const cancelled = Boolean(options.signal?.aborted);
+  return result({
+    ok:
+      !cancelled &&
+      !timedOut &&
+      failedStage === undefined &&
+      ioError === undefined &&
+      stageResults.every((s) => s.exitCode === 0),
+    stages: stageResults,
+    failedStage,
+    ioError,
+    timedOut,
+    cancelled,
+    bytesIn,
+    bytesOut,
+  });
 };

@@ -26,7 +26,8 @@ export const cronAndTimezone: Rule = {
     },
     'timezone.invalid': {
       title: 'Unknown time zone',
-      cause: 'The time zone is not an IANA zone name known to the runtime (a typo, or an invented name).',
+      cause:
+        'The time zone is not an IANA zone name known to the runtime: a typo, an invented name, or an abbreviation such as EST or CET (which maps to a fixed offset without daylight saving).',
       fix: 'Use a zone name such as America/Chicago or Europe/London.',
     },
   },
