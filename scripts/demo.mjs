@@ -64,9 +64,10 @@ try {
   copy.setIn(['spec', 'retention', 'keepDaily'], keepDaily);
   writeFileSync(path.join(work, 'policies', `${name}.yaml`), copy.toString());
 
-  say(
-    `2. lifeboat plan — a sample change to ${target} (fewer dailies, new schedule) and a new policy ${name}`,
-  );
+  say(`2. lifeboat validate — a sample pull request: ${target} changed, ${name} added`);
+  run(process.execPath, [cli, 'validate', '--root', work]);
+
+  say('3. lifeboat plan --base HEAD — what the pull request will do (the sticky PR comment)');
   const planned = run(process.execPath, [
     cli,
     'plan',
