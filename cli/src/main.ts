@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerComment } from './commands/comment.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSchemas } from './commands/schemas.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT } from './exit.js';
@@ -27,6 +29,8 @@ registerValidate(program);
 registerPlan(program);
 registerSchemas(program);
 registerComment(program);
+registerRuns(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,6 @@
 // `lifeboat comment`: posts (or edits in place) the one sticky PR comment a workflow step produced, e.g. the plan.
 import { readFile, stat } from 'node:fs/promises';
 import { quote } from '@lifeboat/core';
-import { Octokit } from '@octokit/rest';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit.js';
 import { isValidMarker, upsertStickyComment } from '../github/sticky-comment.js';
@@ -92,6 +91,8 @@ const runComment = async (options: CommentOptions): Promise<number> => {
     const target = parseTarget(options, process.env);
     token = target.token;
     const body = await readBodyFile(options.bodyFile);
+    // Loaded here, not at start-up: every other command (validate in CI above all) would pay ~20 ms for it.
+    const { Octokit } = await import('@octokit/rest');
     const octokit = new Octokit({
       auth: target.token,
       baseUrl: target.baseUrl,

@@ -3,21 +3,48 @@ import type { LoadedDocument } from '../loader/index.js';
 import { problemIn } from '../loader/index.js';
 import { type PathSegment, type Problem, quote } from '../problem/index.js';
 import { API_VERSION, type Kind, SCHEMAS } from '../schema/index.js';
+import { compileQuickCheck, type QuickCheck, UnsupportedSchemaError } from './quick-check.js';
 
 // Shape checks: ajv finds every violation, this module turns each into one positioned, readable Problem.
 
-// optimize: false halves compile time (~100 ms of every CLI run) for validators no slower on these small
-// documents: ajv's optimizer passes pay off on large schemas run many times, not here.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } });
+// ajv (every error, verbose) is compiled on the first document that fails the quick check: a clean
+// inventory never pays its ~100 ms compile. optimize: false halves that compile for validators no slower
+// on these small documents: ajv's optimizer passes pay off on large schemas run many times, not here.
+let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 const validatorFor = (kind: Kind): ValidateFunction => {
   let v = validators.get(kind);
   if (!v) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } });
     v = ajv.compile(SCHEMAS[kind]);
     validators.set(kind, v);
   }
   return v;
 };
+
+/** undefined when the schema uses a keyword the quick check does not know: ajv then checks alone. */
+const quickChecks = new Map<Kind, QuickCheck | undefined>();
+const quickCheckFor = (kind: Kind): QuickCheck | undefined => {
+  if (!quickChecks.has(kind)) {
+    let check: QuickCheck | undefined;
+    try {
+      check = compileQuickCheck(SCHEMAS[kind]);
+    } catch (err) {
+      if (!(err instanceof UnsupportedSchemaError)) throw err;
+    }
+    quickChecks.set(kind, check);
+  }
+  return quickChecks.get(kind);
+};
+
+/**
+ * Both verdicts on one value: the quick check's (undefined when it cannot check this kind) and ajv's.
+ * For the tests that hold the two to the same answer; checkSchema relies on quick ⇒ ajv.
+ */
+export const schemaVerdicts = (kind: Kind, value: unknown): { quick: boolean | undefined; ajv: boolean } => ({
+  quick: quickCheckFor(kind)?.(value),
+  ajv: validatorFor(kind)(value) === true,
+});
 
 const pointerToPath = (pointer: string): PathSegment[] =>
   pointer === ''
@@ -110,8 +137,11 @@ export const checkSchema = (document: LoadedDocument): { kind?: Kind; problems: 
     );
     return { problems };
   }
-  const validate = validatorFor(kind as Kind);
-  if (!validate(value)) problems.push(...explain(document, validate.errors ?? []));
+  // The quick check accepts only what ajv accepts: ajv runs (and explains) only when it refuses.
+  if (quickCheckFor(kind as Kind)?.(value) !== true) {
+    const validate = validatorFor(kind as Kind);
+    if (!validate(value)) problems.push(...explain(document, validate.errors ?? []));
+  }
   return problems.length === 0 ? { kind: kind as Kind, problems } : { problems };
 };
 

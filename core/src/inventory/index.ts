@@ -1,2 +1,3 @@
+export * from './check-run-record.js';
 export * from './check-schema.js';
 export * from './load-inventory.js';

@@ -24,3 +24,4 @@ export type Kind = keyof typeof SCHEMAS;
 /** Which inventory folder holds each hand-written kind. */
 export const KIND_DIRS = { Site: 'sites', BackupPolicy: 'policies', Image: 'images' } as const;
 export type InventoryKind = keyof typeof KIND_DIRS;
+export * from './partclone.js';

@@ -90,6 +90,24 @@ describe('execPipeline', () => {
     expect(lines).toEqual(['a', 'b', 'c']);
   });
 
+  it('keeps the head and the tail of a very long stderr, not all of it', async () => {
+    const r = await execPipeline([
+      {
+        file: 'sh',
+        args: [
+          '-c',
+          'echo first-line >&2; i=0; while [ $i -lt 40000 ]; do echo "progress line $i ................................................................" >&2; i=$((i+1)); done; echo last-line >&2',
+        ],
+      },
+    ]);
+    expect(r.ok).toBe(true);
+    const stderr = r.stages[0]?.stderr ?? '';
+    expect(stderr.startsWith('first-line\n')).toBe(true);
+    expect(stderr.endsWith('last-line\n')).toBe(true);
+    expect(stderr).toContain('\n[…]\n');
+    expect(stderr.length).toBeLessThan(1.2 * 1024 * 1024);
+  });
+
   it('reports ENOSPC on the output file and kills the producer', async () => {
     const r = await execPipeline([{ file: 'cat', args: ['/dev/zero'] }], { outputFile: '/dev/full' });
     expect(r.ok).toBe(false);
@@ -108,10 +126,16 @@ describe('execPipeline', () => {
   it('keeps an existing file when asked for r+ and refuses an existing file with wx', async () => {
     const target = join(dir, 'existing');
     await writeFile(target, 'abcdef');
-    const r = await execPipeline([{ file: 'printf', args: ['XY'] }], { outputFile: target, outputFlags: 'r+' });
+    const r = await execPipeline([{ file: 'printf', args: ['XY'] }], {
+      outputFile: target,
+      outputFlags: 'r+',
+    });
     expect(r.ok).toBe(true);
     expect(await readFile(target, 'utf8')).toBe('XYcdef');
-    const refused = await execPipeline([{ file: 'printf', args: ['XY'] }], { outputFile: target, outputFlags: 'wx' });
+    const refused = await execPipeline([{ file: 'printf', args: ['XY'] }], {
+      outputFile: target,
+      outputFlags: 'wx',
+    });
     expect(refused.ioError).toMatch(/EEXIST/);
   });
 

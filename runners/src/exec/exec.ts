@@ -17,6 +17,8 @@ export interface ExecOptions {
   /** Called for each stdout / stderr line (also `\r`-separated progress lines) as it arrives. */
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
+  /** Signal sent on cancellation or timeout (default SIGTERM; SIGKILL follows 5 s later). restic cleans up its lock only on SIGINT. */
+  killSignal?: NodeJS.Signals;
 }
 
 export interface ExecResult {
@@ -46,7 +48,11 @@ const splitter = (onLine: (line: string) => void) => {
   };
 };
 
-export const exec = async (file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> => {
+export const exec = async (
+  file: string,
+  args: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> => {
   const started = performance.now();
   const child = execa(file, args, {
     env: { LC_ALL: 'C', ...options.env },
@@ -54,6 +60,7 @@ export const exec = async (file: string, args: readonly string[], options: ExecO
     cwd: options.cwd,
     timeout: options.timeoutMs,
     cancelSignal: options.signal,
+    killSignal: options.killSignal ?? 'SIGTERM',
     input: options.input,
     reject: false,
     stripFinalNewline: false,
@@ -115,7 +122,7 @@ export interface PipelineStageResult {
   file: string;
   exitCode: number | undefined;
   signal: string | undefined;
-  /** The stage's stderr (the last MiB of it when it said more). */
+  /** The stage's stderr; when it said more than ~1 MiB, its first 64 KiB and its last MiB. */
   stderr: string;
   spawnFailed: boolean;
   durationMs: number;
@@ -137,7 +144,37 @@ export interface PipelineResult {
 }
 
 const PIPE_CHUNK = 1024 * 1024;
-const STDERR_KEEP = 1024 * 1024;
+const STDERR_HEAD = 64 * 1024;
+const STDERR_TAIL = 1024 * 1024;
+const OUTPUT_BATCH = 4 * 1024 * 1024;
+
+/**
+ * Keeps the beginning (where tools print what they are about to do) and the end (where they say how it
+ * went) of a long stderr: hours of progress lines must not grow memory without bound.
+ */
+const boundedText = () => {
+  let head = '';
+  let tail = '';
+  let dropped = false;
+  return {
+    push(text: string) {
+      let rest = text;
+      if (head.length < STDERR_HEAD) {
+        const take = rest.slice(0, STDERR_HEAD - head.length);
+        head += take;
+        rest = rest.slice(take.length);
+      }
+      if (rest === '') return;
+      tail += rest;
+      if (tail.length > 2 * STDERR_TAIL) {
+        tail = tail.slice(-STDERR_TAIL);
+        dropped = true;
+      }
+    },
+    text: () =>
+      dropped || tail.length > STDERR_TAIL ? `${head}\n[…]\n${tail.slice(-STDERR_TAIL)}` : head + tail,
+  };
+};
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -207,12 +244,12 @@ export const execPipeline = async (
       forceKillAfterDelay: 5_000,
       cleanup: true,
     });
-    let stderr = '';
+    const stderr = boundedText();
     const decoder = new TextDecoder();
     const lines = stage.onStderrLine ? splitter(stage.onStderrLine) : undefined;
     child.stderr?.on('data', (c: Uint8Array) => {
       const text = decoder.decode(c, { stream: true });
-      stderr = (stderr + text).slice(-STDERR_KEEP);
+      stderr.push(text);
       lines?.push(text);
     });
     const stageStarted = performance.now();
@@ -227,7 +264,7 @@ export const execPipeline = async (
         file: stage.file,
         exitCode,
         signal: r.signal,
-        stderr,
+        stderr: stderr.text(),
         spawnFailed: exitCode === undefined && !r.signal && !r.isCanceled && !r.timedOut,
         durationMs: performance.now() - stageStarted,
       };
@@ -244,10 +281,17 @@ export const execPipeline = async (
   const first = children[0]?.child;
   if (options.inputFile !== undefined && first?.stdin) {
     const input = createReadStream(options.inputFile, { highWaterMark: PIPE_CHUNK });
-    input.on('error', ioFailed);
+    // Only a failure to read the file is our I/O error; the stage closing its stdin early is its own story.
+    const reading = async function* () {
+      try {
+        yield* input;
+      } catch (error) {
+        ioFailed(error);
+      }
+    };
     links.push(
       pipeline(
-        input,
+        reading,
         tapping(options.onInputChunk, (n) => {
           bytesIn += n;
         }),
@@ -258,23 +302,66 @@ export const execPipeline = async (
   for (let i = 0; i + 1 < children.length; i++) {
     const from = children[i]?.child.stdout;
     const to = children[i + 1]?.child.stdin;
-    if (from && to) links.push(pipeline(from, tapping(stages[i]?.onStdoutChunk, () => {}), to).catch(() => undefined));
+    if (from && to)
+      links.push(
+        pipeline(
+          from,
+          tapping(stages[i]?.onStdoutChunk, () => {}),
+          to,
+        ).catch(() => undefined),
+      );
   }
   const last = children[children.length - 1]?.child.stdout;
   const countOut = (n: number) => {
     bytesOut += n;
   };
   const lastTap = tapping(stages[stages.length - 1]?.onStdoutChunk, countOut);
-  if (last && output) {
-    const sink = output.createWriteStream({ autoClose: false, highWaterMark: PIPE_CHUNK });
-    sink.on('error', ioFailed);
-    links.push(pipeline(last, lastTap, sink).catch(() => undefined));
-  } else if (last) {
+  if (last) {
     links.push(
       (async () => {
-        for await (const _ of lastTap(last)) {
-          // Discarded: the taps were the point.
+        if (!output) {
+          for await (const _chunk of lastTap(last)) {
+            // Discarded: the taps were the point.
+          }
+          return;
         }
+        // Batches of OUTPUT_BATCH with one write in flight while the next batch is read, so the disk and
+        // the last stage work at the same time.
+        let position = 0;
+        let batch: Uint8Array[] = [];
+        let batchBytes = 0;
+        let inFlight: Promise<void> = Promise.resolve();
+        let failed = false;
+        const flush = () => {
+          const data = Buffer.concat(batch, batchBytes);
+          const at = position;
+          position += data.byteLength;
+          batch = [];
+          batchBytes = 0;
+          inFlight = inFlight.then(async () => {
+            if (failed) return;
+            try {
+              for (let done = 0; done < data.byteLength; ) {
+                done += (await output.write(data, done, data.byteLength - done, at + done)).bytesWritten;
+              }
+            } catch (error) {
+              failed = true;
+              ioFailed(error);
+              last.destroy();
+            }
+          });
+        };
+        for await (const chunk of lastTap(last)) {
+          if (failed) break;
+          batch.push(chunk);
+          batchBytes += chunk.byteLength;
+          if (batchBytes >= OUTPUT_BATCH) {
+            await inFlight;
+            flush();
+          }
+        }
+        if (batchBytes > 0 && !failed) flush();
+        await inFlight;
       })().catch(() => undefined),
     );
   }
@@ -305,4 +392,95 @@ export const execPipeline = async (
     bytesIn,
     bytesOut,
   });
+};
+
+// Services: a long-running child (a loopback test server, say) started now and stopped later, under the
+// same rules as exec (argv only, secrets in env) and killed with the parent if the parent dies first.
+
+export interface ServiceOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
+}
+
+export interface ServiceExit {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** The last 64 KiB of stderr. */
+  stderr: string;
+  /** The program could not be started (not installed, not executable). */
+  spawnFailed: boolean;
+  durationMs: number;
+}
+
+export interface ServiceHandle {
+  pid: number | undefined;
+  /** Resolves once the process has ended; never rejects. */
+  exited: Promise<ServiceExit>;
+  running: () => boolean;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 5 s); resolves when the process has ended. */
+  stop: (graceMs?: number) => Promise<ServiceExit>;
+  /** Sends a signal now, SIGKILL by default: a crash, for fault tests. */
+  kill: (signal?: NodeJS.Signals) => void;
+}
+
+const SERVICE_STDERR_KEEP = 64 * 1024;
+
+export const spawnService = (
+  file: string,
+  args: readonly string[],
+  options: ServiceOptions = {},
+): ServiceHandle => {
+  const started = performance.now();
+  const child = execa(file, args, {
+    env: { LC_ALL: 'C', ...options.env },
+    extendEnv: true,
+    cwd: options.cwd,
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+    forceKillAfterDelay: false,
+    cleanup: true,
+  });
+  let ended = false;
+  let stderr = '';
+  const out = options.onStdoutLine ? splitter(options.onStdoutLine) : undefined;
+  const err = options.onStderrLine ? splitter(options.onStderrLine) : undefined;
+  // Always drain both pipes: a service that fills an unread pipe blocks.
+  child.stdout?.on('data', (c: Buffer) => out?.push(c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => {
+    const text = c.toString('utf8');
+    stderr = (stderr + text).slice(-SERVICE_STDERR_KEEP);
+    err?.push(text);
+  });
+  const exited: Promise<ServiceExit> = child.then((r) => {
+    ended = true;
+    out?.end();
+    err?.end();
+    return {
+      exitCode: r.exitCode,
+      signal: r.signal,
+      stderr,
+      spawnFailed: r.exitCode === undefined && !r.signal,
+      durationMs: performance.now() - started,
+    };
+  });
+  const kill = (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (!ended) child.kill(signal);
+  };
+  return {
+    pid: child.pid,
+    exited,
+    running: () => !ended,
+    stop: async (graceMs = 5_000) => {
+      if (ended) return exited;
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+    kill,
+  };
 };

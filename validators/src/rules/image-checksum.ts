@@ -1,14 +1,7 @@
-import { type Problem, problemIn, quote } from '@lifeboat/core';
+import { PARTCLONE_CHECKSUM_MODES, type Problem, problemIn, quote } from '@lifeboat/core';
 import type { Rule } from './rule.js';
 
 // partclone images carry their checksum mode; a runner whose partclone does not know it cannot restore the image.
-
-/**
- * Checksum modes (`-a N`) each pinned partclone version can write and read back. Only verified
- * facts (TOOL-FACTS.md): 0.3.23 (Debian 12) knows 0 (none) and 1 (CRC32); images made by newer
- * versions with -a3 fail to restore on it. Add a version here only after checking it.
- */
-export const PARTCLONE_CHECKSUM_MODES: ReadonlyMap<string, readonly number[]> = new Map([['0.3.23', [0, 1]]]);
 
 export const imageChecksum: Rule = {
   id: 'image-checksum',

@@ -90,7 +90,10 @@ export const entropyThreshold = (length: number): number =>
   Math.min(ENTROPY_THRESHOLD, 0.85 * Math.log2(length));
 
 /** Characters that cut a value into the pieces a person would write: path, host, list and word separators. */
-const SEPARATOR_CODES = new Set([...'/\\._:@,=+~?&#%-'].map((c) => c.charCodeAt(0)));
+const SEPARATORS = '/\\._:@,=+~?&#%-';
+/** The same as a table by character code (all ASCII): one load per character of every long string. */
+const IS_SEPARATOR = new Uint8Array(128);
+for (const c of SEPARATORS) IS_SEPARATOR[c.charCodeAt(0)] = 1;
 const DURATION = /^([0-9]+[wdhm])+$/;
 const HEX = /^(?:0x)?(?:[0-9a-f]+|[0-9A-F]+)$/;
 
@@ -120,6 +123,25 @@ const isWordy = (segment: string) =>
   /^[A-Za-z0-9]*$/.test(segment) &&
   (segment.length < 8 || HEX.test(segment) || classChangeRate(segment) < 0.3);
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * `/…`, `~/…`, `./…`, `../…` or `scheme://…` (a letter, then letters, digits, `+`, `.` or `-`): what the
+ * regexes /^(?:\/|~\/|\.\.?\/)/ and /^[a-z][a-z0-9+.-]*:\/\//i accept, read by character code.
+ */
+const isPathOrUrl = (text: string): boolean => {
+  const c0 = text.charCodeAt(0);
+  const c1 = text.charCodeAt(1);
+  if (c0 === 0x2f) return true;
+  if (c0 === 0x7e) return c1 === 0x2f;
+  if (c0 === 0x2e) return c1 === 0x2f || (c1 === 0x2e && text.charCodeAt(2) === 0x2f);
+  if (!isLetter(c0)) return false;
+  let i = 1;
+  for (let c = c1; isLetter(c) || isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d; c = text.charCodeAt(++i));
+  return text.charCodeAt(i) === 0x3a && text.charCodeAt(i + 1) === 0x2f && text.charCodeAt(i + 2) === 0x2f;
+};
+
 /**
  * Looks like a random credential rather than data: long, no spaces, not a path, URL or duration,
  * not made of word-like pieces (host names, rclone remotes, device ids, camelCase names), and
@@ -127,8 +149,7 @@ const isWordy = (segment: string) =>
  */
 export const isHighEntropy = (text: string): boolean => {
   if (text.length < MIN_ENTROPY_LENGTH) return false;
-  if (/^(?:\/|~\/|\.\.?\/)/.test(text) || /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || DURATION.test(text))
-    return false;
+  if (isPathOrUrl(text) || (isDigit(text.charCodeAt(0)) && DURATION.test(text))) return false;
   // One pass over the characters (this sees every long string of every file): whitespace ends it,
   // separators cut segments, and only a segment of 8 or more alphanumerics needs a closer look.
   let wordy = true;
@@ -137,7 +158,7 @@ export const isHighEntropy = (text: string): boolean => {
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : -1;
     if (c === 32 || c === 9 || c === 10 || c === 13) return false;
-    if (c === -1 || SEPARATOR_CODES.has(c)) {
+    if (c === -1 || (c < 128 && IS_SEPARATOR[c] === 1)) {
       if (wordy && (!alnum || (i - start >= 8 && !isWordy(text.slice(start, i))))) wordy = false;
       start = i + 1;
       alnum = true;
