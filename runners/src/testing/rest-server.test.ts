@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../exec/exec.js';
 import { freePort, type RestServer, startRestServer } from './rest-server.js';
 
@@ -15,6 +15,10 @@ const tempDir = async () => {
   return dir;
 };
 
+beforeAll(async () => {
+  await tempDir(); // dirs[0]: restic's cache, removed with the rest
+});
+
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -25,7 +29,7 @@ const restic = (repository: string, args: string[], timeoutMs = 20_000) =>
     env: {
       RESTIC_REPOSITORY: repository,
       RESTIC_PASSWORD: 'test-password',
-      RESTIC_CACHE_DIR: join(tmpdir(), 'lifeboat-rest-server-cache'),
+      RESTIC_CACHE_DIR: join(dirs[0] ?? tmpdir(), 'restic-cache'),
     },
     timeoutMs,
   });

@@ -133,6 +133,7 @@ describe('process ends that are not plain exit codes', () => {
     ).toBe('cancelled');
     expect(classifyRestic(end(undefined, '', { signal: 'SIGINT' }), f014).outcome).toBe('cancelled');
     expect(classifyRestic(end(130), f014).outcome).toBe('cancelled');
+    expect(classifyRestic(end(130, '', { timedOut: true }), f014).error?.code).toBe('restic.timeout');
     expect(classifyRestic(end(undefined, '', { timedOut: true, signal: 'SIGTERM' }), f014)).toMatchObject({
       outcome: 'failed',
       error: { code: 'restic.timeout' },

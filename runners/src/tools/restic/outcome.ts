@@ -209,10 +209,11 @@ const MISSING = /Is there a repository at the following location\?|repository do
 export const classifyRestic = (end: ProcessEnd, features: ResticFeatures): Classified => {
   const { exitCode, stderr } = end;
   if (end.spawnFailed) return fail('failed', 'restic.not-installed', 'restic could not be started');
+  // Before the SIGINT/130 check: lifeboat stops a timed-out restic with SIGINT too.
+  if (end.timedOut) return fail('failed', 'restic.timeout', 'restic ran past its time limit and was stopped');
   if (end.cancelled || exitCode === 130 || end.signal === 'SIGINT') {
     return fail('cancelled', 'restic.cancelled', 'restic was cancelled');
   }
-  if (end.timedOut) return fail('failed', 'restic.timeout', 'restic ran past its time limit and was stopped');
   if (exitCode === undefined) {
     return fail('failed', 'restic.killed', `restic ended by signal ${end.signal ?? 'unknown'}`);
   }

@@ -108,6 +108,33 @@ describe('lock conflicts on restic < 0.16: own retry with backoff, bounded', () 
   });
 });
 
+describe('time limits and cancellation', () => {
+  it('a run past its time limit is a failure (restic.timeout), not a cancellation', async () => {
+    const { target } = await setup({
+      version: '0.14.0',
+      sleepSeconds: 5,
+      reply: fixture('v0.14', 'check-ok'),
+    });
+    const r = await check(target, {}, { timeoutMs: 300 });
+    expect(r.outcome).toBe('failed');
+    expect(r.outcome === 'failed' && r.error.code).toBe('restic.timeout');
+    expect(r.durationMs).toBeLessThan(4_000);
+  });
+
+  it('an aborted run is cancelled', async () => {
+    const { target } = await setup({
+      version: '0.14.0',
+      sleepSeconds: 5,
+      reply: fixture('v0.14', 'check-ok'),
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const r = await check(target, {}, { signal: controller.signal });
+    expect(r.outcome).toBe('cancelled');
+    expect(r.durationMs).toBeLessThan(4_000);
+  });
+});
+
 describe('lock conflicts on restic ≥ 0.16: --retry-lock, no own retry', () => {
   it('passes the whole retry budget to restic and reads exit 11 as locked', async () => {
     const { fake, target } = await setup({ version: '0.17.1', lockedCalls: 99 });

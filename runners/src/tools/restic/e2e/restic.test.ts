@@ -15,6 +15,7 @@ import {
   check,
   forget,
   init,
+  prune,
   type ResticTarget,
   resticEnvironment,
   restore,
@@ -136,6 +137,18 @@ describe('restic adapter, end to end (restic on PATH, loopback REST server)', ()
     expect(okValue(await snapshots(target, { host: 'portage-nas' }))).toHaveLength(1);
     expect(okValue(await snapshots(target, { host: 'lisle-nas' }))).toHaveLength(2);
     expect(okValue(await stats(target)).snapshotsCount).toBe(3);
+  });
+
+  it('prune after forget drops unreferenced data and keeps the rest', T, async () => {
+    await writeFile(join(src, 'docs', 'only-in-one.bin'), randomBytes(512 * 1024));
+    okValue(await backup(target, { paths: [src], host: 'portage-nas', tags: ['pos'] }));
+    await rm(join(src, 'docs', 'only-in-one.bin'));
+    okValue(await backup(target, { paths: [src], host: 'portage-nas', tags: ['pos'] }));
+    okValue(await forget(target, { keep: { last: 1 }, host: 'portage-nas', scoped: true }));
+    const report = okValue(await prune(target));
+    expect(report.prunedBlobs).toBeGreaterThan(0);
+    expect(report.remainingBlobs).toBeGreaterThan(0);
+    expect(okValue(await snapshots(target, { host: 'lisle-nas' }))).toHaveLength(2);
   });
 
   it('check is clean, in full and for a 1/3 data subset', T, async () => {

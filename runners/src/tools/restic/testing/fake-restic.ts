@@ -60,7 +60,9 @@ for a in "$@"; do printf '%s\\n' "$a"; done > "$D/call-$n.argv"
 {
 ${envDump}
 } > "$D/call-$n.env"
-sleep ${options.sleepSeconds ?? 0}
+# Like restic: SIGINT → clean up, exit 130. A background sleep + wait keeps the trap responsive.
+trap 'echo "signal interrupt received, cleaning up" >&2; kill $! 2>/dev/null; exit 130' INT
+sleep ${options.sleepSeconds ?? 0} & wait $!
 if [ "$n" -le ${options.lockedCalls ?? 0} ]; then cat "$D/lock-stderr" >&2; exit ${lockExit}; fi
 cat "$D/stdout"; cat "$D/stderr" >&2; exit ${reply.exitCode}
 `;
