@@ -7,3 +7,4 @@ export * as partclone from './tools/partclone/index.js';
 export * as rclone from './tools/rclone/index.js';
 export * as restic from './tools/restic/index.js';
 export * from './tools/result.js';
+export * as jobs from './jobs/index.js';
