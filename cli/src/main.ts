@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerComment } from './commands/comment.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchemas } from './commands/schemas.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorkflows } from './commands/workflows.js';
 import { EXIT } from './exit.js';
 
 // The one `lifeboat` command: parses arguments, delegates to a package, maps failures to exit codes.
@@ -31,6 +34,9 @@ registerSchemas(program);
 registerComment(program);
 registerRuns(program);
 registerReport(program);
+registerRun(program);
+registerWorkflows(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,10 +1,13 @@
+export * as doctor from './doctor/index.js';
 export * from './exec/index.js';
+export * as jobs from './jobs/index.js';
 export * from './ledger/index.js';
 export * from './reports/index.js';
+export * from './run/index.js';
 export * as scheduler from './scheduler/index.js';
 export * as disk from './tools/disk/index.js';
 export * as partclone from './tools/partclone/index.js';
 export * as rclone from './tools/rclone/index.js';
 export * as restic from './tools/restic/index.js';
 export * from './tools/result.js';
-export * as jobs from './jobs/index.js';
+export * as workflows from './workflows/index.js';

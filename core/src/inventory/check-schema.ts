@@ -93,6 +93,9 @@ const suggest = (key: string, allowed: string[]): string => {
   return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${best.k}"?` : '';
 };
 
+/** The kinds an inventory file may declare (run records are written by runners, never by hand). */
+const known = Object.keys(SCHEMAS).filter((k) => k !== 'RunRecord');
+
 /** Check a parsed document's envelope and shape. Returns its kind when it can be used as typed data. */
 export const checkSchema = (document: LoadedDocument): { kind?: Kind; problems: Problem[] } => {
   const value = document.value;
@@ -123,7 +126,6 @@ export const checkSchema = (document: LoadedDocument): { kind?: Kind; problems: 
     );
   }
   const kind = record.kind;
-  const known = Object.keys(SCHEMAS).filter((k) => k !== 'RunRecord');
   if (typeof kind !== 'string' || !known.includes(kind)) {
     problems.push(
       problemIn(

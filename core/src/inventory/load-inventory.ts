@@ -16,6 +16,7 @@ import {
   loadYamlFast,
   problemIn,
   type SourceFile,
+  textStartsWith,
 } from '../loader/index.js';
 import type { Problem } from '../problem/index.js';
 import { type BackupPolicy, type Image, type InventoryKind, KIND_DIRS, type Site } from '../schema/index.js';
@@ -81,7 +82,7 @@ export const loadInventoryFromFiles = (
       );
     }
     const expected = schemaHeader(kind, file.path);
-    if (!document.text.startsWith(expected)) {
+    if (!textStartsWith(document, expected)) {
       problems.push({
         code: 'inventory.schema-header',
         severity: 'warning',

@@ -110,6 +110,47 @@ const bound = (schema: Record<string, unknown>, keyword: string): string => {
   return String(n);
 };
 
+/** `^` and characters that match only themselves (such as `^/`): the same test as startsWith. */
+const PLAIN_PREFIX = /^\^[\w/:@,;=~!%&#'"<> -]*$/;
+
+/**
+ * A branch that is `{const: c}` (with a `type` c already has, and annotations), as the literal the value
+ * must be identical to, or undefined. TypeBox writes a union of literals as anyOf of these.
+ */
+const constOnly = (branch: unknown): string | undefined => {
+  if (!isObject(branch) || !('const' in branch)) return undefined;
+  const value = branch.const;
+  if (
+    typeof value !== 'string' &&
+    typeof value !== 'boolean' &&
+    (typeof value !== 'number' || !Number.isFinite(value))
+  )
+    return undefined;
+  for (const keyword of Object.keys(branch)) {
+    if (keyword === 'const' || ANNOTATIONS.has(keyword)) continue;
+    const type = branch[keyword];
+    const matches = type === typeof value || (type === 'integer' && Number.isInteger(value));
+    if (keyword !== 'type' || !matches) return undefined;
+  }
+  return JSON.stringify(value);
+};
+
+/** A function, in the generated code, that returns whether its argument passes `schema`. */
+const helper = (g: Generator, schema: unknown): string => {
+  const name = fresh(g, 'f');
+  g.functions.push(`function ${name}(x) {\n${emit(g, schema, 'x')}\nreturn true;\n}`);
+  return name;
+};
+
+/**
+ * A nested object or list is checked by a function of its own: many small functions cost V8 far less
+ * to optimise than one large one (about 100 ms less CPU per run here), and run as fast.
+ */
+const nested = (g: Generator, schema: unknown, v: string): string =>
+  isObject(schema) && (schema.type === 'object' || schema.type === 'array')
+    ? `if (!${helper(g, schema)}(${v})) return false;`
+    : emit(g, schema, v);
+
 /**
  * Statements that `return false` when the value in variable `v` fails `schema`. Only the keywords
  * lifeboat's schemas use are implemented, each as ajv evaluates it (a keyword for one type passes
@@ -149,16 +190,19 @@ const emit = (g: Generator, schema: unknown, v: string): string => {
       case 'anyOf': {
         if (!Array.isArray(value) || value.length === 0) throw new UnsupportedSchemaError('anyOf');
         const branches = value.map((branch) => {
-          const name = fresh(g, 'f');
-          g.functions.push(`function ${name}(x) { ${emit(g, branch, 'x')} return true; }`);
-          return `${name}(${v})`;
+          const literal = constOnly(branch);
+          return literal !== undefined ? `${v} === ${literal}` : `${helper(g, branch)}(${v})`;
         });
         out.push(`if (!(${branches.join(' || ')})) return false;`);
         break;
       }
       case 'pattern':
         if (typeof value !== 'string') throw new UnsupportedSchemaError('pattern');
-        strings.push(`if (!${constant(g, new RegExp(value, 'u'))}.test(${v})) return false;`);
+        strings.push(
+          PLAIN_PREFIX.test(value)
+            ? `if (!${v}.startsWith(${JSON.stringify(value.slice(1))})) return false;`
+            : `if (!${constant(g, new RegExp(value, 'u'))}.test(${v})) return false;`,
+        );
         break;
       case 'minLength': {
         // Code points never outnumber UTF-16 units: count them only when the units alone cannot decide.
@@ -192,7 +236,7 @@ const emit = (g: Generator, schema: unknown, v: string): string => {
         if (Array.isArray(value)) throw new UnsupportedSchemaError('items as a tuple');
         const i = fresh(g, 'i');
         const item = fresh(g, 'v');
-        const body = emit(g, value, item);
+        const body = nested(g, value, item);
         if (body !== '')
           arrays.push(
             `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) { const ${item} = ${v}[${i}]; ${body} }`,
@@ -246,7 +290,7 @@ const emitObject = (g: Generator, schema: Record<string, unknown>, v: string): s
     out.push(`if (${v}[${JSON.stringify(name)}] === undefined) return false;`);
   for (const [name, sub] of Object.entries(properties)) {
     const x = fresh(g, 'v');
-    const body = emit(g, sub, x);
+    const body = nested(g, sub, x);
     if (body !== '')
       out.push(`{ const ${x} = ${v}[${JSON.stringify(name)}]; if (${x} !== undefined) { ${body} } }`);
   }

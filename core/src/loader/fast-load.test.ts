@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadYamlFast } from './fast-load.js';
+import { loadYamlFast, textStartsWith } from './fast-load.js';
 import { loadYaml, locate } from './load-yaml.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -80,5 +80,25 @@ describe('loadYamlFast', () => {
     expect(Object.keys(fast.document.value as object)).toEqual(['__proto__', 'constructor']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(fast.document.value)).toBe(Object.prototype);
+  });
+
+  it('decodes its text only when asked, to the same text as the careful loader', () => {
+    const body = 'a: café\nb: 2\n';
+    for (const content of [
+      body,
+      new TextEncoder().encode(body),
+      new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(body)]),
+    ]) {
+      const fast = loadYamlFast({ path: 'x.yaml', content });
+      const careful = loadYaml({ path: 'x.yaml', content });
+      if (!fast.ok || !careful.ok) throw new Error('both should load');
+      // Asked before the text is decoded (from the bytes), then after (from the text).
+      const prefixes = ['', 'a', 'a: ', 'a: caf', 'a: café', 'b', '\ufeffa', 'A', body, `${body}x`];
+      const before = prefixes.map((p) => textStartsWith(fast.document, p));
+      expect(fast.document.text).toBe(careful.document.text);
+      expect(prefixes.map((p) => textStartsWith(fast.document, p))).toEqual(before);
+      expect(before).toEqual(prefixes.map((p) => careful.document.text.startsWith(p)));
+      expect(prefixes.map((p) => textStartsWith(careful.document, p))).toEqual(before);
+    }
   });
 });

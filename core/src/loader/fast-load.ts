@@ -81,34 +81,78 @@ const isPlainTree = (root: unknown, maxDepth: number): boolean => {
   return true;
 };
 
-const lazyDocument = (file: string, text: string, value: unknown): LoadedDocument => {
-  let parsed: Pick<LoadedDocument, 'doc' | 'lineCounter'> | undefined;
-  const positioned = () => {
-    if (!parsed) {
+/**
+ * A document from the fast path. Its text and positions are made only when asked for: a clean inventory
+ * never needs them, and js-yaml's values already hold a copy of the text (its scalars are slices of it),
+ * so keeping the decoded text as well would double what thousands of documents keep alive.
+ */
+class LazyDocument implements LoadedDocument {
+  readonly file: string;
+  readonly value: unknown;
+  /** The file's bytes (or text), decoded again on demand: they decode exactly as they did for parsing. */
+  readonly #content: Uint8Array | string;
+  #text: string | undefined;
+  #parsed: Pick<LoadedDocument, 'doc' | 'lineCounter'> | undefined;
+
+  constructor(file: string, content: Uint8Array | string, value: unknown) {
+    this.file = file;
+    this.#content = content;
+    this.value = value;
+  }
+
+  get text(): string {
+    this.#text ??= typeof this.#content === 'string' ? this.#content : decoder.decode(this.#content);
+    return this.#text;
+  }
+
+  get doc() {
+    return this.#positioned().doc;
+  }
+
+  get lineCounter() {
+    return this.#positioned().lineCounter;
+  }
+
+  /** `text.startsWith(prefix)`, read from the bytes for an ASCII prefix so the text need not be decoded. */
+  textStartsWith(prefix: string): boolean {
+    const bytes = this.#content;
+    if (this.#text !== undefined || typeof bytes === 'string' || !isAscii(prefix)) {
+      return this.text.startsWith(prefix);
+    }
+    // The decoder drops a leading byte-order mark, so the text starts after it.
+    const from = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    if (bytes.length - from < prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) if (bytes[from + i] !== prefix.charCodeAt(i)) return false;
+    return true;
+  }
+
+  #positioned() {
+    if (!this.#parsed) {
       const lineCounter = new LineCounter();
-      const doc = parseDocument(text, {
+      const doc = parseDocument(this.text, {
         lineCounter,
         uniqueKeys: true,
         prettyErrors: false,
         strict: true,
         merge: false,
       });
-      parsed = { doc, lineCounter };
+      this.#parsed = { doc, lineCounter };
     }
-    return parsed;
-  };
-  return {
-    file,
-    text,
-    value,
-    get doc() {
-      return positioned().doc;
-    },
-    get lineCounter() {
-      return positioned().lineCounter;
-    },
-  };
+    return this.#parsed;
+  }
+}
+
+const isAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 };
+
+/**
+ * `document.text.startsWith(prefix)`, without decoding a fast-path document's text when the prefix is
+ * ASCII (a byte that is not the prefix's own character cannot decode to it).
+ */
+export const textStartsWith = (document: LoadedDocument, prefix: string): boolean =>
+  document instanceof LazyDocument ? document.textStartsWith(prefix) : document.text.startsWith(prefix);
 
 /** Same contract as `loadYaml`, faster for well-formed files. */
 export const loadYamlFast = (source: SourceFile, limits: LoadLimits = DEFAULT_LIMITS): LoadResult => {
@@ -143,5 +187,5 @@ export const loadYamlFast = (source: SourceFile, limits: LoadLimits = DEFAULT_LI
   ) {
     return loadYaml(source, limits);
   }
-  return { ok: true, document: lazyDocument(source.path, text, value), problems: [] };
+  return { ok: true, document: new LazyDocument(source.path, source.content, value), problems: [] };
 };

@@ -41,7 +41,10 @@ const weekMap = (
     for (const day of w.days) {
       const base = (WEEKDAY_INDEX[day] ?? 0) * MINUTES_PER_DAY;
       const length = w.end > w.start ? w.end - w.start : MINUTES_PER_DAY - w.start + w.end;
-      for (let m = 0; m < length; m++) open[(base + w.start + m) % MINUTES_PER_WEEK] = 1;
+      // One or two runs of minutes (Saturday night wraps into Sunday morning), filled natively.
+      const from = base + w.start;
+      open.fill(1, from, Math.min(from + length, MINUTES_PER_WEEK));
+      if (from + length > MINUTES_PER_WEEK) open.fill(1, 0, from + length - MINUTES_PER_WEEK);
     }
   }
   return open;
@@ -108,9 +111,13 @@ const runsOutside = (cron: string, open: Uint8Array, shifts: readonly number[]):
 interface SiteWindows {
   name: string;
   timezone: string;
-  /** Undefined when the site declares no usable window: heavy jobs are then unrestricted. */
+  /**
+   * Undefined when the site declares no usable window (heavy jobs are then unrestricted) or its own
+   * time zone is unknown (cron-and-timezone reports that).
+   */
   open: Uint8Array | undefined;
-  verdicts: Map<string, Outside | undefined>;
+  /** Verdicts by zone, then cron: thousands of policies share a few schedules. */
+  verdicts: Map<string, Map<string, Outside | undefined>>;
 }
 
 export const maintenanceWindows: Rule = {
@@ -142,25 +149,29 @@ export const maintenanceWindows: Rule = {
       sites.set(value.metadata.name, {
         name: value.metadata.name,
         timezone: value.spec.timezone,
-        open: valid.length > 0 ? weekMap(valid) : undefined,
+        open: valid.length > 0 && isValidTimezone(value.spec.timezone) ? weekMap(valid) : undefined,
         verdicts: new Map(),
       });
     }
 
-    const checkHeavy = (document: LoadedDocument, siteName: string, schedules: ScheduleAt[]) => {
-      const site = sites.get(siteName);
-      if (!site?.open || !isValidTimezone(site.timezone)) return;
-      for (const s of schedules) {
-        const zone = s.timezone ?? site.timezone;
-        if (!isValidCron(s.cron) || !isValidTimezone(zone)) continue; // cron-and-timezone reports these
-        // Verdicts are cached per site, cron and zone: thousands of policies share a few schedules.
-        const key = `${s.cron}\u0000${zone}`;
-        let verdict = site.verdicts.get(key);
-        if (!site.verdicts.has(key)) {
-          verdict = runsOutside(s.cron, site.open, shiftsBetween(zone, site.timezone));
-          site.verdicts.set(key, verdict);
-        }
-        if (!verdict) continue;
+    const checkHeavy = (document: LoadedDocument, site: SiteWindows, s: ScheduleAt) => {
+      if (!site.open) return;
+      const zone = s.timezone ?? site.timezone;
+      let byCron = site.verdicts.get(zone);
+      if (byCron === undefined) {
+        byCron = new Map();
+        site.verdicts.set(zone, byCron);
+      }
+      let verdict = byCron.get(s.cron);
+      if (verdict === undefined && !byCron.has(s.cron)) {
+        // cron-and-timezone reports an invalid cron or zone: no verdict here.
+        verdict =
+          isValidCron(s.cron) && isValidTimezone(zone)
+            ? runsOutside(s.cron, site.open, shiftsBetween(zone, site.timezone))
+            : undefined;
+        byCron.set(s.cron, verdict);
+      }
+      if (verdict) {
         const when = `${WEEKDAY_NAME[Math.floor(verdict.first / MINUTES_PER_DAY)]} ${hhmm(verdict.first % MINUTES_PER_DAY)}`;
         const more =
           verdict.outside > 1
@@ -179,15 +190,23 @@ export const maintenanceWindows: Rule = {
     };
 
     for (const { value, document } of inventory.policies) {
-      const heavy = policySchedules(value.spec).filter(
-        (s) =>
-          s.job === 'prune' || s.job === 'check' || (s.job === 'drill' && value.spec.drill?.kind === 'full'),
-      );
-      if (heavy.length > 0) checkHeavy(document, value.spec.site, heavy);
+      const site = sites.get(value.spec.site);
+      if (!site?.open) continue;
+      for (const s of policySchedules(value.spec)) {
+        if (
+          s.job === 'prune' ||
+          s.job === 'check' ||
+          (s.job === 'drill' && value.spec.drill?.kind === 'full')
+        )
+          checkHeavy(document, site, s);
+      }
     }
     // An image drill restores the whole image: always a full, heavy job.
-    for (const { value, document } of inventory.images)
-      checkHeavy(document, value.spec.site, imageSchedules(value.spec));
+    for (const { value, document } of inventory.images) {
+      const site = sites.get(value.spec.site);
+      if (!site?.open) continue;
+      for (const s of imageSchedules(value.spec)) checkHeavy(document, site, s);
+    }
     return problems;
   },
 };

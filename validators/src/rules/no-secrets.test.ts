@@ -2,7 +2,7 @@ import type { NasTarget } from '@lifeboat/core';
 import { describe, expect, it } from 'vitest';
 import { type Files, inventoryFiles, policy, site } from '../testing/inventory-builder.js';
 import { at, runRule } from '../testing/rule-harness.js';
-import { isHighEntropy, isSecretKey, noSecrets } from './no-secrets.js';
+import { isHighEntropy, isPathOrUrl, isSecretKey, noSecrets } from './no-secrets.js';
 
 const S = 'sites/lisle.yaml';
 const P = 'policies/office-share.yaml';
@@ -92,6 +92,20 @@ describe('no-secrets detectors', () => {
     ]) {
       expect([key, isSecretKey(key)]).toEqual([key, false]);
     }
+  });
+
+  it('tells paths and URLs apart exactly as the regexes it stands for', () => {
+    const regexes = (t: string) => /^(?:\/|~\/|\.\.?\/)/.test(t) || /^[a-z][a-z0-9+.-]*:\/\//i.test(t);
+    const alphabet = ['/', '~', '.', ':', 'a', 'Z', '1', '+', '-', '_', ' ', 'ſ'];
+    let texts = [''];
+    const all = [...REALISTIC, ...SECRETS, 'rest:https://x', 'a1+.-://x', 'é://x', 'K://x'];
+    for (let length = 1; length <= 4; length++) {
+      texts = texts.flatMap((t) => alphabet.map((c) => t + c));
+      all.push(...texts, ...texts.map((t) => `${t}//x`));
+    }
+    const wrong = all.filter((t) => isPathOrUrl(t) !== regexes(t));
+    expect(wrong).toEqual([]);
+    expect(all.filter(isPathOrUrl).length).toBeGreaterThan(1000);
   });
 
   it('does not call realistic data high-entropy, and does call random keys so', () => {

@@ -95,51 +95,80 @@ const SEPARATORS = '/\\._:@,=+~?&#%-';
 const IS_SEPARATOR = new Uint8Array(128);
 for (const c of SEPARATORS) IS_SEPARATOR[c.charCodeAt(0)] = 1;
 const DURATION = /^([0-9]+[wdhm])+$/;
-const HEX = /^(?:0x)?(?:[0-9a-f]+|[0-9A-F]+)$/;
-
-const charClass = (c: string) =>
-  c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : c >= '0' && c <= '9' ? 3 : 0;
-
-/**
- * How often the character class (lower, upper, digit) changes, per character. Words and camelCase
- * change rarely (`officeFileShare`: 0.13); random keys change at almost every other character
- * (about 0.45). Upper → lower is not counted: it is how every Capitalised word starts.
- */
-const classChangeRate = (segment: string): number => {
-  let changes = 0;
-  for (let i = 1; i < segment.length; i++) {
-    const previous = charClass(segment[i - 1] as string);
-    const current = charClass(segment[i] as string);
-    if (previous !== current && !(previous === 2 && current === 1)) changes++;
-  }
-  return changes / Math.max(1, segment.length - 1);
-};
-
-/**
- * A piece a person would write: a short token, a word, an UPPER_CASE or camelCase name, a number
- * or a hex id (hex cannot reach the entropy threshold anyway: at most 4 bits per character).
- */
-const isWordy = (segment: string) =>
-  /^[A-Za-z0-9]*$/.test(segment) &&
-  (segment.length < 8 || HEX.test(segment) || classChangeRate(segment) < 0.3);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+/** 1 lower-case, 2 upper-case, 3 digit, 0 anything else, by character code. */
+const charClass = (c: number) =>
+  c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0;
+
 /**
- * `/…`, `~/…`, `./…`, `../…` or `scheme://…` (a letter, then letters, digits, `+`, `.` or `-`): what the
- * regexes /^(?:\/|~\/|\.\.?\/)/ and /^[a-z][a-z0-9+.-]*:\/\//i accept, read by character code.
+ * How often the character class (lower, upper, digit) changes, per character, in text[start, end).
+ * Words and camelCase change rarely (`officeFileShare`: 0.13); random keys change at almost every
+ * other character (about 0.45). Upper → lower is not counted: it is how every Capitalised word starts.
  */
-const isPathOrUrl = (text: string): boolean => {
-  const c0 = text.charCodeAt(0);
-  const c1 = text.charCodeAt(1);
+const classChangeRate = (text: string, start: number, end: number): number => {
+  let changes = 0;
+  let previous = charClass(text.charCodeAt(start));
+  for (let i = start + 1; i < end; i++) {
+    const current = charClass(text.charCodeAt(i));
+    if (previous !== current && !(previous === 2 && current === 1)) changes++;
+    previous = current;
+  }
+  return changes / Math.max(1, end - start - 1);
+};
+
+/** HEX (`0x` optional, then hex digits in one case) on text[start, end), read in place. */
+const isHex = (text: string, start: number, end: number): boolean => {
+  let from = start;
+  if (end - start > 2 && text.charCodeAt(start) === 48 && text.charCodeAt(start + 1) === 120) from += 2;
+  let lower = true;
+  let upper = true;
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) continue;
+    lower &&= c >= 97 && c <= 102;
+    upper &&= c >= 65 && c <= 70;
+    if (!lower && !upper) return false;
+  }
+  return end > from;
+};
+
+/**
+ * A piece a person would write (text[start, end), letters and digits only): a short token, a word, an
+ * UPPER_CASE or camelCase name, a number or a hex id (hex cannot reach the entropy threshold anyway: at
+ * most 4 bits per character). Read in place: this runs on the long pieces of every long string.
+ */
+const isWordy = (text: string, start: number, end: number) =>
+  end - start < 8 || isHex(text, start, end) || classChangeRate(text, start, end) < 0.3;
+
+/**
+ * `/…`, `~/…`, `./…`, `../…` or `scheme://…` (a letter, then letters, digits, `+`, `.` or `-`), read by
+ * character code: what /^(?:\/|~\/|\.\.?\/)/ and /^[a-z][a-z0-9+.-]*:\/\//i accept. Exported for the test
+ * that holds it to those regexes.
+ */
+export const isPathOrUrl = (text: string): boolean => {
+  // Reads stay below text.length: an out-of-bounds read costs V8 a deoptimisation.
+  const n = text.length;
+  const c0 = n > 0 ? text.charCodeAt(0) : 0;
+  const c1 = n > 1 ? text.charCodeAt(1) : 0;
   if (c0 === 0x2f) return true;
   if (c0 === 0x7e) return c1 === 0x2f;
-  if (c0 === 0x2e) return c1 === 0x2f || (c1 === 0x2e && text.charCodeAt(2) === 0x2f);
+  if (c0 === 0x2e) return c1 === 0x2f || (c1 === 0x2e && n > 2 && text.charCodeAt(2) === 0x2f);
   if (!isLetter(c0)) return false;
   let i = 1;
-  for (let c = c1; isLetter(c) || isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d; c = text.charCodeAt(++i));
-  return text.charCodeAt(i) === 0x3a && text.charCodeAt(i + 1) === 0x2f && text.charCodeAt(i + 2) === 0x2f;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!(isLetter(c) || isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d)) break;
+    i++;
+  }
+  return (
+    i + 2 < n &&
+    text.charCodeAt(i) === 0x3a &&
+    text.charCodeAt(i + 1) === 0x2f &&
+    text.charCodeAt(i + 2) === 0x2f
+  );
 };
 
 /**
@@ -159,7 +188,7 @@ export const isHighEntropy = (text: string): boolean => {
     const c = i < text.length ? text.charCodeAt(i) : -1;
     if (c === 32 || c === 9 || c === 10 || c === 13) return false;
     if (c === -1 || (c < 128 && IS_SEPARATOR[c] === 1)) {
-      if (wordy && (!alnum || (i - start >= 8 && !isWordy(text.slice(start, i))))) wordy = false;
+      if (wordy && (!alnum || !isWordy(text, start, i))) wordy = false;
       start = i + 1;
       alnum = true;
     } else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) {

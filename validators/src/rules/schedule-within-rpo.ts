@@ -17,9 +17,15 @@ export const scheduleWithinRpo: Rule = {
   },
   check({ inventory }) {
     const problems: Problem[] = [];
+    // Parsed once per distinct text: thousands of policies share a handful of RPOs.
+    const durations = new Map<string, number | undefined>();
+    const seconds = (text: string) => {
+      if (!durations.has(text)) durations.set(text, parseDuration(text));
+      return durations.get(text);
+    };
     for (const { value, document } of inventory.policies) {
       const { spec } = value;
-      const rpo = spec.objectives?.rpo === undefined ? undefined : parseDuration(spec.objectives.rpo);
+      const rpo = spec.objectives?.rpo === undefined ? undefined : seconds(spec.objectives.rpo);
       if (rpo === undefined || !isValidCron(spec.schedule.cron)) continue;
       const gap = maxIntervalSeconds(spec.schedule.cron);
       if (gap <= rpo) continue;

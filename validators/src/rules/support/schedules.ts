@@ -6,34 +6,39 @@ export type ScheduledJob = 'backup' | 'prune' | 'check' | 'offsite' | 'drill';
 
 export interface ScheduleAt {
   job: ScheduledJob;
-  /** Path of the `schedule` mapping, e.g. ['spec', 'prune', 'schedule']. */
-  path: PathSegment[];
+  /** Path of the `schedule` mapping, e.g. ['spec', 'prune', 'schedule']; shared, never to be changed. */
+  path: readonly PathSegment[];
   cron: string;
   timezone: string | undefined;
 }
 
-const at = (
-  job: ScheduledJob,
-  path: PathSegment[],
-  schedule: { cron: string; timezone?: string },
-): ScheduleAt => ({
+// One array per job for every object: these lists are built for each policy by several rules.
+const PATHS = {
+  backup: ['spec', 'schedule'],
+  prune: ['spec', 'prune', 'schedule'],
+  check: ['spec', 'check', 'schedule'],
+  offsite: ['spec', 'offsite', 'schedule'],
+  drill: ['spec', 'drill', 'schedule'],
+} as const satisfies Record<ScheduledJob, readonly PathSegment[]>;
+
+const at = (job: ScheduledJob, schedule: { cron: string; timezone?: string }): ScheduleAt => ({
   job,
-  path,
+  path: PATHS[job],
   cron: schedule.cron,
   timezone: schedule.timezone,
 });
 
 export const policySchedules = (spec: BackupPolicy['spec']): ScheduleAt[] => {
-  const out = [at('backup', ['spec', 'schedule'], spec.schedule)];
-  if (spec.prune) out.push(at('prune', ['spec', 'prune', 'schedule'], spec.prune.schedule));
-  if (spec.check) out.push(at('check', ['spec', 'check', 'schedule'], spec.check.schedule));
-  if (spec.offsite) out.push(at('offsite', ['spec', 'offsite', 'schedule'], spec.offsite.schedule));
-  if (spec.drill) out.push(at('drill', ['spec', 'drill', 'schedule'], spec.drill.schedule));
+  const out = [at('backup', spec.schedule)];
+  if (spec.prune) out.push(at('prune', spec.prune.schedule));
+  if (spec.check) out.push(at('check', spec.check.schedule));
+  if (spec.offsite) out.push(at('offsite', spec.offsite.schedule));
+  if (spec.drill) out.push(at('drill', spec.drill.schedule));
   return out;
 };
 
 export const imageSchedules = (spec: Image['spec']): ScheduleAt[] =>
-  spec.drill ? [at('drill', ['spec', 'drill', 'schedule'], spec.drill.schedule)] : [];
+  spec.drill ? [at('drill', spec.drill.schedule)] : [];
 
 const MAX_CACHED = 10_000;
 const checked = new Map<string, CronCheck>();
