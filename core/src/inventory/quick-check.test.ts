@@ -73,7 +73,10 @@ describe('compileQuickCheck, keyword by keyword against ajv', () => {
   it('const, and anyOf of literals or of other branches', () => {
     const values = ['a', 'b', 'c', 1, true, null, ['a'], { a: 1 }];
     expectAgreement({ const: 'a' }, values);
-    expectAgreement({ const: { a: 1 } }, [...values, { a: 1, b: 2 }, { a: '1' }]);
+    const bare = Object.assign(Object.create(null), { a: 1 });
+    const odd = [{ a: 1, b: 2 }, { a: '1' }, bare, { a: 1, constructor: 'x' }, [1], new Date(0)];
+    expectAgreement({ const: { a: 1 } }, [...values, ...odd]);
+    expectAgreement({ const: { a: 1, constructor: 'x' } }, [...values, ...odd]);
     expectAgreement({ anyOf: [{ const: 'a', type: 'string' }, { const: 'b' }] }, values);
     expectAgreement(
       {
@@ -98,6 +101,10 @@ describe('compileQuickCheck, keyword by keyword against ajv', () => {
       [Number.NaN, Number.NaN],
       [{ a: 1 }, { a: 1 }],
       [{ a: 1 }, { a: 2 }],
+      [{ a: 1 }, Object.assign(Object.create(null), { a: 1 })],
+      [new Date(0), new Date(0)],
+      [/a/g, /a/g],
+      [/a/g, /a/i],
       [[1], [1]],
       [null, null],
       'a',

@@ -49,21 +49,40 @@ const codePoints = (text: string): number => {
 /** NaN equals NaN for ajv's deep equality (and so for const and uniqueItems). */
 const isNotANumber = (v: unknown) => typeof v === 'number' && Number.isNaN(v);
 
-/** ajv's (fast-deep-equal's) equality, for const and uniqueItems on structured values. */
+/**
+ * ajv's equality (fast-deep-equal, ported line for line), for const and uniqueItems on structured
+ * values: the same answers on odd input too, such as a key named `constructor` or `valueOf`.
+ */
 const deepEqual = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-    return isNotANumber(a) && isNotANumber(b);
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const keys = Object.keys(ra);
-  return (
-    keys.length === Object.keys(rb).length &&
-    keys.every((k) => Object.hasOwn(rb, k) && deepEqual(ra[k], rb[k]))
-  );
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    if (ra.constructor !== rb.constructor) return false;
+    if (Array.isArray(a)) {
+      if (a.length !== (b as unknown[]).length) return false;
+      for (let i = a.length; i-- !== 0; ) if (!deepEqual(a[i], (b as unknown[])[i])) return false;
+      return true;
+    }
+    if (ra.constructor === RegExp)
+      return (a as RegExp).source === (b as RegExp).source && (a as RegExp).flags === (b as RegExp).flags;
+    // Called as methods, as fast-deep-equal does.
+    const [x, y] = [
+      a as { valueOf(): unknown; toString(): unknown },
+      b as { valueOf(): unknown; toString(): unknown },
+    ];
+    if (ra.valueOf !== Object.prototype.valueOf) return x.valueOf() === y.valueOf();
+    if (ra.toString !== Object.prototype.toString) return x.toString() === y.toString();
+    const keys = Object.keys(ra);
+    if (keys.length !== Object.keys(rb).length) return false;
+    for (let i = keys.length; i-- !== 0; ) if (!Object.hasOwn(rb, keys[i] as string)) return false;
+    for (let i = keys.length; i-- !== 0; ) {
+      const key = keys[i] as string;
+      if (!deepEqual(ra[key], rb[key])) return false;
+    }
+    return true;
+  }
+  return isNotANumber(a) && isNotANumber(b);
 };
 
 /** uniqueItems: these lists are short (tags, people, days), so pairwise beats building a Set. */

@@ -79,21 +79,20 @@ describe.concurrent('human format', () => {
 });
 
 describe.concurrent('github format', () => {
-  it.each(SCENARIOS)(
-    '%s: one workflow command per problem, nothing that could start another',
-    async (name) => {
-      const root = roots[name] as string;
-      const expected = await problemCount(name);
-      const { code, stdout } = await runCli(['validate', '--root', root, '--format', 'github']);
-      expect(code).toBe(1);
-      expect(unsafeCharacter(stdout)).toBeUndefined();
-      const lines = stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(expected + 1);
-      for (const line of lines.slice(0, -1)) {
-        expect(line).toMatch(/^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=[a-z0-9.-]+::/);
-      }
-    },
-  );
+  it.each(
+    SCENARIOS,
+  )('%s: one workflow command per problem, nothing that could start another', async (name) => {
+    const root = roots[name] as string;
+    const expected = await problemCount(name);
+    const { code, stdout } = await runCli(['validate', '--root', root, '--format', 'github']);
+    expect(code).toBe(1);
+    expect(unsafeCharacter(stdout)).toBeUndefined();
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(expected + 1);
+    for (const line of lines.slice(0, -1)) {
+      expect(line).toMatch(/^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=[a-z0-9.-]+::/);
+    }
+  });
 });
 
 describe.concurrent('sarif format', () => {

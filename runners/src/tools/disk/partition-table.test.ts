@@ -86,21 +86,21 @@ describe('partition tables on real disk images', () => {
   });
   afterAll(() => tmp.remove());
 
-  it.each(['gpt', 'mbr'] as const)(
-    '%s: sfdisk dump → blank disk of the same size → same layout',
-    async (kind) => {
-      const disk = kind === 'gpt' ? gpt : mbr;
-      const read = await readPartitionTable(disk.path);
-      if (read.outcome !== 'ok') throw new Error(JSON.stringify(read));
-      expect(read.tool).toBe('sfdisk');
-      expect(read.value.partitions).toHaveLength(2);
-      const blank = join(tmp.path, `${kind}-blank.img`);
-      await makeSparseFile(blank, disk.sizeBytes);
-      const written = await writePartitionTable(blank, read.value.text);
-      expect(written.outcome).toBe('ok');
-      expect(written.outcome === 'ok' && sameLayout(written.value, read.value)).toBe(true);
-    },
-  );
+  it.each([
+    'gpt',
+    'mbr',
+  ] as const)('%s: sfdisk dump → blank disk of the same size → same layout', async (kind) => {
+    const disk = kind === 'gpt' ? gpt : mbr;
+    const read = await readPartitionTable(disk.path);
+    if (read.outcome !== 'ok') throw new Error(JSON.stringify(read));
+    expect(read.tool).toBe('sfdisk');
+    expect(read.value.partitions).toHaveLength(2);
+    const blank = join(tmp.path, `${kind}-blank.img`);
+    await makeSparseFile(blank, disk.sizeBytes);
+    const written = await writePartitionTable(blank, read.value.text);
+    expect(written.outcome).toBe('ok');
+    expect(written.outcome === 'ok' && sameLayout(written.value, read.value)).toBe(true);
+  });
 
   it('GPT: sgdisk backup → load into a blank disk → identical table sectors', async () => {
     const backup = join(tmp.path, 'gpt.sgdisk');

@@ -78,90 +78,89 @@ describe('image jobs with the real tools', () => {
     };
   };
 
-  it.each(['gpt', 'mbr'] as const)(
-    '%s: capture → manifest → restore to a new file → re-capture hashes equal → fsck clean',
-    async (table) => {
-      const { disk, image, context, planned } = await setup(table, { checksumMode: table === 'mbr' ? 1 : 0 });
-      const captured = okRecord(await imageCaptureJob()(planned, context));
-      expect(captured).toMatchObject({
-        job: 'image-capture',
-        site: 'lisle',
-        image: image.name,
-        tool: { name: 'partclone', version: '0.3.23' },
-      });
-      expect(context.events.map((e) => e.type)).toEqual(expect.arrayContaining(['start', 'progress', 'end']));
+  it.each([
+    'gpt',
+    'mbr',
+  ] as const)('%s: capture → manifest → restore to a new file → re-capture hashes equal → fsck clean', async (table) => {
+    const { disk, image, context, planned } = await setup(table, { checksumMode: table === 'mbr' ? 1 : 0 });
+    const captured = okRecord(await imageCaptureJob()(planned, context));
+    expect(captured).toMatchObject({
+      job: 'image-capture',
+      site: 'lisle',
+      image: image.name,
+      tool: { name: 'partclone', version: '0.3.23' },
+    });
+    expect(context.events.map((e) => e.type)).toEqual(expect.arrayContaining(['start', 'progress', 'end']));
 
-      const versionDir = join(storeRoot(), image.name, '1.0.0');
-      const read = await readManifest(versionDir);
-      if (!read.ok) throw new Error(read.error.message);
-      const m = read.manifest;
-      expect(m).toMatchObject({
-        image: image.name,
-        version: '1.0.0',
-        deviceClass: 'test-disk',
-        promotion: 'candidate',
-        source: { path: disk.path, kind: 'file', sizeBytes: disk.sizeBytes },
-        partitionTable: { type: table, sectorSize: 512 },
-        tools: { partclone: '0.3.23' },
-      });
-      expect(m.partitions.map((p) => [p.number, p.filesystem, p.startBytes, p.sizeBytes])).toEqual(
-        disk.partitions.map((p) => [p.number, p.filesystem, p.startBytes, p.sizeBytes]),
-      );
-      expect(Boolean(m.partitionTable.gptBackup)).toBe(table === 'gpt');
-      // Every stored file is in the version directory with the hash the manifest gives; no work files left.
-      const stored = [
-        m.partitionTable.dump,
-        m.partitionTable.gap,
-        ...(m.partitionTable.gptBackup ? [m.partitionTable.gptBackup] : []),
-        ...m.partitions.map((p) => p.image),
-      ];
-      for (const f of stored)
-        expect(await sha256File(join(versionDir, f.file))).toEqual({ sha256: f.sha256, bytes: f.bytes });
-      expect((await readdir(versionDir)).sort()).toEqual(
-        [...stored.map((f) => f.file), 'manifest.json'].sort(),
-      );
-      expect((await readdir(join(storeRoot(), image.name))).filter((n) => n.startsWith('.'))).toEqual([]);
-      for (const p of m.partitions) expect(p.partclone.checksumMode).toBe(table === 'mbr' ? 1 : 0);
+    const versionDir = join(storeRoot(), image.name, '1.0.0');
+    const read = await readManifest(versionDir);
+    if (!read.ok) throw new Error(read.error.message);
+    const m = read.manifest;
+    expect(m).toMatchObject({
+      image: image.name,
+      version: '1.0.0',
+      deviceClass: 'test-disk',
+      promotion: 'candidate',
+      source: { path: disk.path, kind: 'file', sizeBytes: disk.sizeBytes },
+      partitionTable: { type: table, sectorSize: 512 },
+      tools: { partclone: '0.3.23' },
+    });
+    expect(m.partitions.map((p) => [p.number, p.filesystem, p.startBytes, p.sizeBytes])).toEqual(
+      disk.partitions.map((p) => [p.number, p.filesystem, p.startBytes, p.sizeBytes]),
+    );
+    expect(Boolean(m.partitionTable.gptBackup)).toBe(table === 'gpt');
+    // Every stored file is in the version directory with the hash the manifest gives; no work files left.
+    const stored = [
+      m.partitionTable.dump,
+      m.partitionTable.gap,
+      ...(m.partitionTable.gptBackup ? [m.partitionTable.gptBackup] : []),
+      ...m.partitions.map((p) => p.image),
+    ];
+    for (const f of stored)
+      expect(await sha256File(join(versionDir, f.file))).toEqual({ sha256: f.sha256, bytes: f.bytes });
+    expect((await readdir(versionDir)).sort()).toEqual(
+      [...stored.map((f) => f.file), 'manifest.json'].sort(),
+    );
+    expect((await readdir(join(storeRoot(), image.name))).filter((n) => n.startsWith('.'))).toEqual([]);
+    for (const p of m.partitions) expect(p.partclone.checksumMode).toBe(table === 'mbr' ? 1 : 0);
 
-      const target = join(tmp.path, 'restored.img');
-      const restored = okRecord(await imageRestoreJob({ target })(planned, context));
-      expect(restored.job).toBe('image-restore');
-      expect(restored.verification).toMatchObject({ passed: true });
-      expect(restored.verification?.details).toMatch(
-        /re-capture equal, fsck clean, read-back equal.*re-capture equal, fsck clean, read-back equal/,
-      );
-      const info = await stat(target);
-      expect(info.size).toBe(disk.sizeBytes);
-      expect(info.blocks * 512).toBeLessThan(info.size); // sparse: free space was not written
+    const target = join(tmp.path, 'restored.img');
+    const restored = okRecord(await imageRestoreJob({ target })(planned, context));
+    expect(restored.job).toBe('image-restore');
+    expect(restored.verification).toMatchObject({ passed: true });
+    expect(restored.verification?.details).toMatch(
+      /re-capture equal, fsck clean, read-back equal.*re-capture equal, fsck clean, read-back equal/,
+    );
+    const info = await stat(target);
+    expect(info.size).toBe(disk.sizeBytes);
+    expect(info.blocks * 512).toBeLessThan(info.size); // sparse: free space was not written
 
-      const layout = await readPartitionTable(target);
-      const original = await readPartitionTable(disk.path);
-      if (layout.outcome !== 'ok' || original.outcome !== 'ok') throw new Error('no table');
-      expect(layout.value.partitions).toEqual(original.value.partitions);
-      expect(layout.value.labelId).toBe(original.value.labelId);
-      if (table === 'gpt') expect((await exec('sgdisk', ['-v', target])).stdout).toMatch(/No problems found/);
-      else
-        expect((await readFile(target)).subarray(4 * 512, 4 * 512 + MBR_GAP_MARKER.length).toString()).toBe(
-          MBR_GAP_MARKER,
-        );
-      expect(await examineDisk(target, m, tmp.path)).toEqual(expectedEvidence(m));
+    const layout = await readPartitionTable(target);
+    const original = await readPartitionTable(disk.path);
+    if (layout.outcome !== 'ok' || original.outcome !== 'ok') throw new Error('no table');
+    expect(layout.value.partitions).toEqual(original.value.partitions);
+    expect(layout.value.labelId).toBe(original.value.labelId);
+    if (table === 'gpt') expect((await exec('sgdisk', ['-v', target])).stdout).toMatch(/No problems found/);
+    else
+      expect((await readFile(target)).subarray(4 * 512, 4 * 512 + MBR_GAP_MARKER.length).toString()).toBe(
+        MBR_GAP_MARKER,
+      );
+    expect(await examineDisk(target, m, tmp.path)).toEqual(expectedEvidence(m));
 
-      // Capturing the restored disk again gives the same raw streams, partition for partition.
-      const again = imageInventory(nas, [{ ...image, disk: { ...disk, path: target } }]);
-      const second = okRecord(
-        await imageCaptureJob({ storeRoot: join(tmp.path, 'second-store') })(
-          planned,
-          imageContext(again, dirs),
-        ),
-      );
-      expect(second.outcome).toBe('ok');
-      const m2 = await readManifest(join(tmp.path, 'second-store', image.name, '1.0.0'));
-      expect(m2.ok && m2.manifest.partitions.map((p) => p.rawSha256)).toEqual(
-        m.partitions.map((p) => p.rawSha256),
-      );
-    },
-    90_000,
-  );
+    // Capturing the restored disk again gives the same raw streams, partition for partition.
+    const again = imageInventory(nas, [{ ...image, disk: { ...disk, path: target } }]);
+    const second = okRecord(
+      await imageCaptureJob({ storeRoot: join(tmp.path, 'second-store') })(
+        planned,
+        imageContext(again, dirs),
+      ),
+    );
+    expect(second.outcome).toBe('ok');
+    const m2 = await readManifest(join(tmp.path, 'second-store', image.name, '1.0.0'));
+    expect(m2.ok && m2.manifest.partitions.map((p) => p.rawSha256)).toEqual(
+      m.partitions.map((p) => p.rawSha256),
+    );
+  }, 90_000);
 
   it('a corrupted stored image is refused before the target is written: target bytes unchanged, no new file', async () => {
     const { context, planned, image } = await setup('gpt');
