@@ -65,14 +65,14 @@ describe('csvField', () => {
   });
 
   it('writes numbers, booleans and absent values plainly', () => {
-    expect([csvField(-5), csvField(0.25), csvField(true), csvField(false), csvField(null), csvField(Number.NaN)]).toEqual([
-      '-5',
-      '0.25',
-      'true',
-      'false',
-      '',
-      '',
-    ]);
+    expect([
+      csvField(-5),
+      csvField(0.25),
+      csvField(true),
+      csvField(false),
+      csvField(null),
+      csvField(Number.NaN),
+    ]).toEqual(['-5', '0.25', 'true', 'false', '', '']);
   });
 });
 
@@ -83,7 +83,12 @@ describe('renderCsv', () => {
     viewFromRecords(
       [
         makeRecord({ startedAt: '2025-01-15T11:15:00Z' }),
-        makeRecord({ startedAt: '2025-01-15T11:30:00Z', job: 'check', outcome: 'failed', error: { code: '=cmd|calc', message: 'x' } }),
+        makeRecord({
+          startedAt: '2025-01-15T11:30:00Z',
+          job: 'check',
+          outcome: 'failed',
+          error: { code: '=cmd|calc', message: 'x' },
+        }),
       ],
       NOW,
       30 * 86_400,
@@ -98,7 +103,9 @@ describe('renderCsv', () => {
     const finance = rows.find((r) => r[2] === 'lisle-finance-share');
     const at = (column: (typeof CSV_COLUMNS)[number]) => finance?.[CSV_COLUMNS.indexOf(column)];
     expect(at('status')).toBe('amber');
-    expect(at('reason')).toBe('no drill recorded yet; last check on 2025-01-15 ended failed (=cmd|calc); success rate 50.0 % over 30d (1 of 2 runs)');
+    expect(at('reason')).toBe(
+      'no drill recorded yet; last check on 2025-01-15 ended failed (=cmd|calc); success rate 50.0 % over 30d (1 of 2 runs)',
+    );
     expect(at('age_seconds')).toBe('2700');
     expect(at('rpo_seconds')).toBe('14400');
     expect(at('last_run_error')).toBe("'=cmd|calc");

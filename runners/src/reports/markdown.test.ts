@@ -20,7 +20,11 @@ describe('renderMarkdown', () => {
       viewFromRecords(
         [
           makeRecord({ startedAt: '2025-01-15T11:15:00Z' }),
-          makeRecord({ startedAt: '2025-01-12T07:00:00Z', job: 'drill', rto: { measuredSeconds: 1800, objectiveSeconds: 28_800, met: true } }),
+          makeRecord({
+            startedAt: '2025-01-12T07:00:00Z',
+            job: 'drill',
+            rto: { measuredSeconds: 1800, objectiveSeconds: 28_800, met: true },
+          }),
         ],
         NOW,
         30 * 86_400,

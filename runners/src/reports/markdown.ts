@@ -69,14 +69,18 @@ export const renderMarkdown = (report: Report, options: { heading?: string } = {
   }
   if (report.problems.length > 0) {
     lines.push('', `${report.problems.length} ledger file(s) could not be used:`, '');
-    for (const p of report.problems.slice(0, 20)) lines.push(`- \`${p.file.replaceAll('`', "'")}\`: ${mdCell(p.message)}`);
+    for (const p of report.problems.slice(0, 20))
+      lines.push(`- \`${p.file.replaceAll('`', "'")}\`: ${mdCell(p.message)}`);
     if (report.problems.length > 20) lines.push(`- … and ${report.problems.length - 20} more`);
   }
   return `${lines.join('\n')}\n`;
 };
 
 /** A job summary of the runs one `lifeboat run` made. */
-export const renderRunsMarkdown = (records: readonly RunRecord[], options: { heading?: string } = {}): string => {
+export const renderRunsMarkdown = (
+  records: readonly RunRecord[],
+  options: { heading?: string } = {},
+): string => {
   const lines: string[] = [];
   if (options.heading !== undefined) lines.push(`## ${mdCell(options.heading)}`, '');
   if (records.length === 0) return `${[...lines, 'No runs.'].join('\n')}\n`;
@@ -91,7 +95,15 @@ export const renderRunsMarkdown = (records: readonly RunRecord[], options: { hea
     const subject = r.policy ?? (r.image === undefined ? '—' : `image ${r.image}`);
     const error = r.error ? `${r.error.code}: ${r.error.message}` : '';
     lines.push(
-      `| ${[r.outcome === 'ok' ? '✅ ok' : `❌ ${r.outcome}`, r.site, subject, r.job, r.startedAt, formatDuration(r.durationSeconds), error]
+      `| ${[
+        r.outcome === 'ok' ? '✅ ok' : `❌ ${r.outcome}`,
+        r.site,
+        subject,
+        r.job,
+        r.startedAt,
+        formatDuration(r.durationSeconds),
+        error,
+      ]
         .map(mdCell)
         .join(' | ')} |`,
     );

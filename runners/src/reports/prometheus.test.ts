@@ -16,7 +16,11 @@ const sampleReport = (): Report =>
     viewFromRecords(
       [
         makeRecord({ startedAt: '2025-01-15T09:15:00Z' }),
-        makeRecord({ startedAt: '2025-01-15T11:15:00Z', outcome: 'locked', error: { code: 'restic.locked', message: 'locked' } }),
+        makeRecord({
+          startedAt: '2025-01-15T11:15:00Z',
+          outcome: 'locked',
+          error: { code: 'restic.locked', message: 'locked' },
+        }),
         makeRecord({
           startedAt: '2025-01-12T07:00:00Z',
           job: 'drill',

@@ -21,10 +21,20 @@ const drill = (startedAt: string, measuredSeconds: number, extra: Partial<Record
     ...extra,
   });
 const capture = (startedAt: string, extra: Partial<RecordSpec> = {}) =>
-  makeRecord({ startedAt, policy: undefined, image: 'hp-kvm-sdcard', job: 'image-capture', tool: { name: 'partclone', version: '0.3.23' }, ...extra });
+  makeRecord({
+    startedAt,
+    policy: undefined,
+    image: 'hp-kvm-sdcard',
+    job: 'image-capture',
+    tool: { name: 'partclone', version: '0.3.23' },
+    ...extra,
+  });
 
 const report = (records: RunRecord[], options: Partial<ReportOptions> = {}) =>
-  buildReport(testInventory(), viewFromRecords(records, options.now ?? NOW, WINDOW), { now: NOW, ...options });
+  buildReport(testInventory(), viewFromRecords(records, options.now ?? NOW, WINDOW), {
+    now: NOW,
+    ...options,
+  });
 const row = (records: RunRecord[], name: string, options: Partial<ReportOptions> = {}): ReportRow => {
   const found = report(records, options).rows.find((r) => r.name === name);
   if (!found) throw new Error(`no row ${name}`);
@@ -54,7 +64,12 @@ describe('green', () => {
       rtoMet: true,
     });
     expect(r.window).toEqual({ runs: 3, ok: 3, successRate: 1 });
-    expect(r.lastRun).toEqual({ job: 'backup', outcome: 'ok', startedAt: '2025-01-15T11:15:00Z', errorCode: null });
+    expect(r.lastRun).toEqual({
+      job: 'backup',
+      outcome: 'ok',
+      startedAt: '2025-01-15T11:15:00Z',
+      errorCode: null,
+    });
     expect(r.jobs.map((j) => [j.job, j.totals])).toEqual([
       ['backup', { ok: 2 }],
       ['drill', { ok: 1 }],
@@ -63,7 +78,13 @@ describe('green', () => {
 
   it('for an image captured and drilled within its RTO', () => {
     const r = row(
-      [capture('2025-01-10T10:00:00Z'), capture('2025-01-15T03:00:00Z', { job: 'drill', rto: { measuredSeconds: 1200, objectiveSeconds: 7200, met: true } })],
+      [
+        capture('2025-01-10T10:00:00Z'),
+        capture('2025-01-15T03:00:00Z', {
+          job: 'drill',
+          rto: { measuredSeconds: 1200, objectiveSeconds: 7200, met: true },
+        }),
+      ],
       'hp-kvm-sdcard',
     );
     expect(r.status).toBe('green');
@@ -74,7 +95,12 @@ describe('green', () => {
   });
 
   it('for a policy without objectives backed up within twice its schedule interval', () => {
-    expect(row([backup('2025-01-14T16:00:00Z', { site: 'portage', policy: 'portage-shared-drive' })], 'portage-shared-drive').status).toBe('green');
+    expect(
+      row(
+        [backup('2025-01-14T16:00:00Z', { site: 'portage', policy: 'portage-shared-drive' })],
+        'portage-shared-drive',
+      ).status,
+    ).toBe('green');
   });
 });
 
@@ -83,7 +109,10 @@ describe('amber', () => {
     const r = row(
       [
         backup('2025-01-15T08:15:00Z'),
-        backup('2025-01-15T10:15:00Z', { outcome: 'locked', error: { code: 'restic.locked', message: 'repository is already locked' } }),
+        backup('2025-01-15T10:15:00Z', {
+          outcome: 'locked',
+          error: { code: 'restic.locked', message: 'repository is already locked' },
+        }),
         drill('2025-01-12T07:00:00Z', 1800),
       ],
       FINANCE,
@@ -108,15 +137,32 @@ describe('amber', () => {
   });
 
   it('when a policy without an RPO has not backed up for over twice its schedule interval', () => {
-    const r = row([backup('2025-01-12T01:00:00Z', { site: 'portage', policy: 'portage-shared-drive' })], 'portage-shared-drive');
+    const r = row(
+      [backup('2025-01-12T01:00:00Z', { site: 'portage', policy: 'portage-shared-drive' })],
+      'portage-shared-drive',
+    );
     expect(r.status).toBe('amber');
-    expect(r.reasons).toEqual(['last successful backup 3d 11h ago, over twice the schedule interval 1d (no RPO set)']);
+    expect(r.reasons).toEqual([
+      'last successful backup 3d 11h ago, over twice the schedule interval 1d (no RPO set)',
+    ]);
   });
 
   it('when the success rate over the window is below 99 %, cancelled runs aside', () => {
-    const runs = Array.from({ length: 99 }, (_, i) => backup(new Date(NOW.getTime() - (i + 1) * 3600_000).toISOString()));
-    runs.push(backup('2025-01-01T00:15:00Z', { outcome: 'failed', error: { code: 'restic.repository-unreachable', message: 'x' } }));
-    runs.push(backup('2025-01-01T02:15:00Z', { outcome: 'failed', error: { code: 'restic.repository-unreachable', message: 'x' } }));
+    const runs = Array.from({ length: 99 }, (_, i) =>
+      backup(new Date(NOW.getTime() - (i + 1) * 3600_000).toISOString()),
+    );
+    runs.push(
+      backup('2025-01-01T00:15:00Z', {
+        outcome: 'failed',
+        error: { code: 'restic.repository-unreachable', message: 'x' },
+      }),
+    );
+    runs.push(
+      backup('2025-01-01T02:15:00Z', {
+        outcome: 'failed',
+        error: { code: 'restic.repository-unreachable', message: 'x' },
+      }),
+    );
     runs.push(backup('2025-01-01T04:15:00Z', { outcome: 'cancelled' }));
     runs.push(backup('2024-12-01T04:15:00Z', { outcome: 'failed' })); // outside the window
     runs.push(drill('2025-01-12T07:00:00Z', 1800));
@@ -135,7 +181,15 @@ describe('red', () => {
   });
 
   it('when no backup ever succeeded', () => {
-    const r = row([backup('2025-01-15T11:15:00Z', { outcome: 'auth', error: { code: 'restic.wrong-password', message: 'wrong password' } })], FINANCE);
+    const r = row(
+      [
+        backup('2025-01-15T11:15:00Z', {
+          outcome: 'auth',
+          error: { code: 'restic.wrong-password', message: 'wrong password' },
+        }),
+      ],
+      FINANCE,
+    );
     expect(r.status).toBe('red');
     expect(r.reasons).toEqual([
       'no successful backup recorded',
@@ -150,7 +204,11 @@ describe('red', () => {
     const r = row(
       [
         ...healthyFinance(),
-        drill('2025-01-14T07:00:00Z', 0, { outcome: 'failed', rto: undefined, error: { code: 'restic.snapshot-not-found', message: 'no snapshot' } }),
+        drill('2025-01-14T07:00:00Z', 0, {
+          outcome: 'failed',
+          rto: undefined,
+          error: { code: 'restic.snapshot-not-found', message: 'no snapshot' },
+        }),
       ],
       FINANCE,
       { minSuccessRate: 0 },
@@ -161,8 +219,12 @@ describe('red', () => {
   });
 
   it('when the last drill restored but failed verification', () => {
-    const failedCheck = drill('2025-01-14T07:00:00Z', 900, { verification: { passed: false, method: 'sha256' } });
-    expect(row([...healthyFinance(), failedCheck], FINANCE).reasons).toEqual(['last drill on 2025-01-14 failed verification (sha256)']);
+    const failedCheck = drill('2025-01-14T07:00:00Z', 900, {
+      verification: { passed: false, method: 'sha256' },
+    });
+    expect(row([...healthyFinance(), failedCheck], FINANCE).reasons).toEqual([
+      'last drill on 2025-01-14 failed verification (sha256)',
+    ]);
   });
 
   it('when the measured restore time is over the RTO', () => {
@@ -181,7 +243,10 @@ describe('red', () => {
 
 describe('the report as a whole', () => {
   it('has a row per policy and image in site, kind, name order, and counts the colours', () => {
-    const full = report([...healthyFinance(), backup('2025-01-15T01:00:00Z', { site: 'portage', policy: 'portage-shared-drive' })]);
+    const full = report([
+      ...healthyFinance(),
+      backup('2025-01-15T01:00:00Z', { site: 'portage', policy: 'portage-shared-drive' }),
+    ]);
     expect(full.rows.map((r) => `${r.site}/${r.kind}/${r.name}:${r.status}`)).toEqual([
       'lisle/image/hp-kvm-sdcard:red',
       'lisle/policy/lisle-finance-share:green',
@@ -233,8 +298,8 @@ describe('loadLedgerView', () => {
     const fromLedger = buildReport(testInventory(), await loadLedgerView(sites, now, WINDOW), { now });
     const fromMemory = buildReport(testInventory(), viewFromRecords(records, now, WINDOW), { now });
     expect(fromLedger).toEqual(fromMemory);
-    expect(fromLedger.rows.find((r) => r.name === FINANCE)?.jobs.find((j) => j.job === 'backup')?.totals).toEqual(
-      now === NOW ? { ok: 2, failed: 1, locked: 1 } : { ok: 1, failed: 1 },
-    );
+    expect(
+      fromLedger.rows.find((r) => r.name === FINANCE)?.jobs.find((j) => j.job === 'backup')?.totals,
+    ).toEqual(now === NOW ? { ok: 2, failed: 1, locked: 1 } : { ok: 1, failed: 1 });
   });
 });

@@ -28,7 +28,14 @@ export const REPORT_JOBS: readonly RunJobKind[] = [
   'drill',
 ];
 
-export const REPORT_OUTCOMES: readonly RunOutcome[] = ['ok', 'partial', 'failed', 'locked', 'auth', 'cancelled'];
+export const REPORT_OUTCOMES: readonly RunOutcome[] = [
+  'ok',
+  'partial',
+  'failed',
+  'locked',
+  'auth',
+  'cancelled',
+];
 
 export interface ReportJobSummary {
   job: RunJobKind;
@@ -147,7 +154,11 @@ const fromImage = (i: Image): Subjectish => ({
   drillCron: i.spec.drill?.schedule.cron,
 });
 
-const rowFor = (s: Subjectish, view: LedgerView, options: Required<Omit<ReportOptions, 'site'>>): ReportRow => {
+const rowFor = (
+  s: Subjectish,
+  view: LedgerView,
+  options: Required<Omit<ReportOptions, 'site'>>,
+): ReportRow => {
   const now = options.now.getTime();
   const subject: RunSubject = s.kind === 'policy' ? { policy: s.name } : { image: s.name };
   const histories = REPORT_JOBS.map((job) => ({ job, ...view.history(s.site, subject, job) }));
@@ -172,9 +183,13 @@ const rowFor = (s: Subjectish, view: LedgerView, options: Required<Omit<ReportOp
     red.push(s.kind === 'policy' ? 'no successful backup recorded' : 'no successful image capture recorded');
   } else if (s.rpoSeconds !== null) {
     if (ageSeconds > s.rpoSeconds)
-      red.push(`last successful backup ${formatDuration(ageSeconds)} ago exceeds RPO ${formatDuration(s.rpoSeconds)}`);
+      red.push(
+        `last successful backup ${formatDuration(ageSeconds)} ago exceeds RPO ${formatDuration(s.rpoSeconds)}`,
+      );
     else if (ageSeconds > s.rpoSeconds * options.rpoWarnFraction)
-      amber.push(`last successful backup ${formatDuration(ageSeconds)} ago is close to RPO ${formatDuration(s.rpoSeconds)}`);
+      amber.push(
+        `last successful backup ${formatDuration(ageSeconds)} ago is close to RPO ${formatDuration(s.rpoSeconds)}`,
+      );
   } else if (s.kind === 'policy') {
     const interval = cronInterval(s.scheduleCron);
     if (interval !== null && ageSeconds > 2 * interval)
@@ -193,16 +208,21 @@ const rowFor = (s: Subjectish, view: LedgerView, options: Required<Omit<ReportOp
   const rtoObjective = s.rtoSeconds ?? goodDrill?.rto?.objectiveSeconds ?? null;
   const rtoMet = rtoMeasured !== null && rtoObjective !== null ? rtoMeasured <= rtoObjective : null;
   if (lastDrill !== undefined) {
-    if (lastDrill.outcome !== 'ok') red.push(`last drill on ${day(lastDrill.startedAt)} ended ${ended(lastDrill)}`);
+    if (lastDrill.outcome !== 'ok')
+      red.push(`last drill on ${day(lastDrill.startedAt)} ended ${ended(lastDrill)}`);
     else if (lastDrill.verification?.passed === false)
-      red.push(`last drill on ${day(lastDrill.startedAt)} failed verification (${lastDrill.verification.method})`);
+      red.push(
+        `last drill on ${day(lastDrill.startedAt)} failed verification (${lastDrill.verification.method})`,
+      );
   }
   if (rtoMet === false && rtoMeasured !== null && rtoObjective !== null)
     red.push(`drill restore took ${formatDuration(rtoMeasured)}, over RTO ${formatDuration(rtoObjective)}`);
   if (cadenceSeconds !== null) {
     if (drillAge === null) amber.push('no drill recorded yet');
     else if (drillAge > cadenceSeconds * (1 + options.drillGrace))
-      amber.push(`last drill ${formatDuration(drillAge)} ago, past its cadence of ${formatDuration(cadenceSeconds)}`);
+      amber.push(
+        `last drill ${formatDuration(drillAge)} ago, past its cadence of ${formatDuration(cadenceSeconds)}`,
+      );
   }
   if (s.rtoSeconds !== null && rtoMeasured === null && lastDrill === undefined && cadenceSeconds === null)
     amber.push(`RTO ${formatDuration(s.rtoSeconds)} is not proven: no drill scheduled`);
@@ -214,11 +234,15 @@ const rowFor = (s: Subjectish, view: LedgerView, options: Required<Omit<ReportOp
   }
 
   // Reliability over the window; a cancelled run is somebody's decision, not a failure.
-  const inWindow = view.window.filter((r) => r.site === s.site && subjectMatches(r, subject) && r.outcome !== 'cancelled');
+  const inWindow = view.window.filter(
+    (r) => r.site === s.site && subjectMatches(r, subject) && r.outcome !== 'cancelled',
+  );
   const ok = inWindow.filter((r) => r.outcome === 'ok').length;
   const successRate = inWindow.length > 0 ? ok / inWindow.length : null;
   if (successRate !== null && successRate < options.minSuccessRate)
-    amber.push(`success rate ${percent(successRate)} over ${formatDuration(options.windowSeconds)} (${ok} of ${inWindow.length} runs)`);
+    amber.push(
+      `success rate ${percent(successRate)} over ${formatDuration(options.windowSeconds)} (${ok} of ${inWindow.length} runs)`,
+    );
 
   const newest = histories
     .map((h) => h.last)
@@ -236,7 +260,12 @@ const rowFor = (s: Subjectish, view: LedgerView, options: Required<Omit<ReportOp
     ageSeconds,
     rpoSeconds: s.rpoSeconds,
     lastRun: newest
-      ? { job: newest.job, outcome: newest.outcome, startedAt: newest.startedAt, errorCode: newest.error?.code ?? null }
+      ? {
+          job: newest.job,
+          outcome: newest.outcome,
+          startedAt: newest.startedAt,
+          errorCode: newest.error?.code ?? null,
+        }
       : null,
     drill: {
       cadenceSeconds,
@@ -266,7 +295,9 @@ export const buildReport = (inventory: Inventory, view: LedgerView, options: Rep
     ...inventory.images.map((e) => fromImage(e.value)),
   ]
     .filter((s) => options.site === undefined || s.site === options.site)
-    .sort((a, b) => a.site.localeCompare(b.site) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) => a.site.localeCompare(b.site) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+    );
   const rows = subjects.map((s) => rowFor(s, view, settings));
   const summary: Record<ReportStatus, number> = { red: 0, amber: 0, green: 0 };
   for (const row of rows) summary[row.status] += 1;

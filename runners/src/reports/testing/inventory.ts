@@ -95,6 +95,7 @@ export const testInventory = (documents: { policies?: string[]; images?: string[
     ...images.map((text, i) => ({ path: `images/i${i}.yaml`, content: text })),
   ]);
   const errors = loaded.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new Error(`test inventory is invalid: ${errors.map((p) => p.message).join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(`test inventory is invalid: ${errors.map((p) => p.message).join('; ')}`);
   return loaded.inventory;
 };

@@ -21,7 +21,8 @@ const parseValue = (text: string, line: number): number => {
   if (text === 'NaN') return Number.NaN;
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (!/^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(text)) throw new Error(`line ${line}: bad value ${text}`);
+  if (!/^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(text))
+    throw new Error(`line ${line}: bad value ${text}`);
   return Number(text);
 };
 
@@ -100,7 +101,8 @@ export const parseExposition = (text: string): Map<string, ParsedFamily> => {
     let labels: Record<string, string> = {};
     if (rest.startsWith('{')) ({ labels, rest } = parseLabels(rest, line));
     const parts = rest.trim().split(' ');
-    if (!rest.startsWith(' ') || parts.length < 1 || parts.length > 2) throw new Error(`line ${line}: bad sample`);
+    if (!rest.startsWith(' ') || parts.length < 1 || parts.length > 2)
+      throw new Error(`line ${line}: bad sample`);
     const value = parseValue(parts[0] ?? '', line);
     const family = families.get(name);
     if (!family || family !== current) throw new Error(`line ${line}: sample of ${name} outside its family`);
