@@ -39,7 +39,11 @@ const run = (cmd, args, opts = {}) => {
   }
 };
 
-const missing = Object.entries(SYSTEM_TOOLS).filter(([bin]) => !has(bin));
+/** Only the test suite needs a browser (the runbook site's browser test); the demo doesn't pay for it. */
+export const BROWSER_TOOLS = { chromium: 'chromium' };
+
+const wanted = process.argv.includes('--browser') ? { ...SYSTEM_TOOLS, ...BROWSER_TOOLS } : SYSTEM_TOOLS;
+const missing = Object.entries(wanted).filter(([bin]) => !has(bin));
 if (missing.length > 0) {
   const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
   if (process.getuid?.() !== 0) {

@@ -13,7 +13,7 @@ const step = (name, cmd, args) => {
 };
 const bin = (pkg, path) => `${root}/node_modules/${pkg}/${path}`;
 
-if (step('setup', process.execPath, [`${root}/scripts/setup.mjs`]) !== 0) process.exit(1);
+if (step('setup', process.execPath, [`${root}/scripts/setup.mjs`, '--browser']) !== 0) process.exit(1);
 const lint = step('lint (biome ci)', bin('@biomejs/biome', 'bin/biome'), ['ci', '.']);
 const types = step('typecheck tests (tsc -p tsconfig.test.json)', process.execPath, [
   bin('typescript', 'bin/tsc'),
