@@ -20,6 +20,57 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface MarkdownOptions {
   /** Budget in UTF-8 bytes (stricter than GitHub's character count); room is left for a sticky-comment marker. */
   maxBytes?: number;
+  /** The retention preview from a site runner (`plan --snapshots`): rendered right after the destructive warning. */
+  snapshots?: SnapshotPreviewView;
+}
+
+// What the renderer reads of the runners' retention preview (runners' RetentionPreview has this shape; validators
+// cannot import runners, so the shape is stated here and the CLI, which joins the two, is type-checked against it).
+
+export interface SnapshotPreviewSnapshot {
+  id: string;
+  shortId: string;
+  time: string;
+  host: string;
+  paths: readonly string[];
+  tags: readonly string[];
+  /** restic's reasons for keeping it (old rules for a deleted snapshot, new rules for a newly kept one). */
+  reasons: readonly string[];
+}
+
+/** Keep rules as restic takes them (`within` in restic's units). */
+export interface SnapshotPreviewRules {
+  last?: number;
+  hourly?: number;
+  daily?: number;
+  weekly?: number;
+  monthly?: number;
+  yearly?: number;
+  within?: string;
+}
+
+export interface SnapshotPreviewPolicy {
+  policy: string;
+  file: string;
+  status: 'previewed' | 'failed' | 'refused' | 'skipped';
+  repository?: string;
+  scope: { tag: string; host?: string };
+  rulesBefore?: SnapshotPreviewRules;
+  rulesAfter?: SnapshotPreviewRules;
+  error?: { code: string; message: string; outcome?: string };
+  note?: string;
+  removed: readonly SnapshotPreviewSnapshot[];
+  newlyKept: readonly SnapshotPreviewSnapshot[];
+  removedAnyway: readonly SnapshotPreviewSnapshot[];
+  keptByBoth: number;
+  total: number;
+}
+
+export interface SnapshotPreviewView {
+  site: string;
+  resticVersion?: string;
+  /** In the order to show them: destructive first. */
+  policies: readonly SnapshotPreviewPolicy[];
 }
 
 const DEFAULT_MAX_BYTES = 60_000;
@@ -175,6 +226,122 @@ const fieldsSummary = (c: ChangedObject): string => {
   return [n > 0 ? `${n} field${n === 1 ? '' : 's'}` : '', moved].filter(Boolean).join('; ');
 };
 
+// ---- snapshot preview ------------------------------------------------------------------------------------
+
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** `daily 7, within 14d`: the keep rules as restic takes them, in restic's order. */
+const rulesText = (rules: SnapshotPreviewPolicy['rulesBefore']): string => {
+  if (rules === undefined) return 'none';
+  const parts = (['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly', 'within'] as const)
+    .filter((k) => rules[k] !== undefined)
+    .map((k) => `${k} ${String(rules[k])}`);
+  return parts.length > 0 ? code(parts.join(', ')) : 'none';
+};
+
+/** restic's RFC 3339 time without the sub-second digits, keeping its offset. */
+const snapshotTime = (time: string): string => escapeMarkdown(time.replace(/\.\d+/, '').replace('T', ' '));
+
+const listText = (items: readonly string[]): string => (items.length > 0 ? code(items.join(', ')) : '—');
+
+const snapshotRow = (s: SnapshotPreviewSnapshot): string =>
+  `| ${code(s.shortId)} | ${snapshotTime(s.time)} | ${code(s.host)} | ${listText(s.paths)} | ${listText(s.tags)} | ${
+    s.reasons.length > 0 ? escapeMarkdown(clip(s.reasons.join(', '))) : '—'
+  } |`;
+
+const snapshotTable = (
+  w: CappedWriter,
+  title: string,
+  reasonHeader: string,
+  items: readonly SnapshotPreviewSnapshot[],
+): void => {
+  if (items.length === 0) return;
+  w.line();
+  w.line(title);
+  w.line();
+  w.line(`| Snapshot | Time | Host | Paths | Tags | ${reasonHeader} |`);
+  w.line('|---|---|---|---|---|---|');
+  items.forEach((s, i) => {
+    if (w.full) w.skip(1);
+    else if (!w.line(snapshotRow(s))) w.skip(items.length - i - 1);
+  });
+};
+
+const policyHeading = (p: SnapshotPreviewPolicy): string => {
+  const name = `Policy ${code(p.policy)}`;
+  if (p.status === 'skipped') return `${name}: not previewed`;
+  if (p.status !== 'previewed') return `${name}: **preview ${p.status}**`;
+  if (p.removed.length > 0) return `${name}: **deletes ${plural(p.removed.length, 'snapshot')}**`;
+  if (p.newlyKept.length > 0) return `${name}: keeps ${plural(p.newlyKept.length, 'more snapshot')}`;
+  return `${name}: no snapshot changes fate`;
+};
+
+const policySection = (w: CappedWriter, p: SnapshotPreviewPolicy): void => {
+  w.line();
+  w.line(`#### ${policyHeading(p)}`);
+  w.line();
+  const scope =
+    p.scope.host !== undefined ? `${code(p.scope.tag)} on host ${code(p.scope.host)}` : code(p.scope.tag);
+  const where = p.repository !== undefined ? `Repository ${code(p.repository)}, ` : '';
+  w.line(
+    `${where}snapshots tagged ${scope} (${code(p.file)}); rules ${rulesText(p.rulesBefore)} → ${rulesText(p.rulesAfter)}.`,
+  );
+  if (p.error) {
+    w.line();
+    w.line(`${code(p.error.code)}: ${escapeMarkdown(clip(p.error.message, 400))}`);
+  }
+  if (p.note !== undefined) {
+    w.line();
+    w.line(`Note: ${escapeMarkdown(clip(p.note, 400))}.`);
+  }
+  if (p.status !== 'previewed') return;
+  w.line();
+  w.line(
+    `${plural(p.total, 'snapshot')}: ${p.keptByBoth} kept by both rule sets, ${p.removed.length} deleted by this change, ` +
+      `${p.newlyKept.length} newly kept, ${p.removedAnyway.length} removed by the next forget with or without it.`,
+  );
+  snapshotTable(w, '**Deleted by this change**', 'Kept until now because', p.removed);
+  snapshotTable(w, 'Newly kept', 'Kept because', p.newlyKept);
+};
+
+/** Which snapshots the retention changes delete, as restic itself answered on the site's runner. */
+const snapshotSection = (w: CappedWriter, view: SnapshotPreviewView): void => {
+  w.line();
+  const restic = view.resticVersion !== undefined ? ` (restic ${escapeMarkdown(view.resticVersion)})` : '';
+  w.line(`### Snapshots at site ${code(view.site)}${restic}`);
+  w.line();
+  if (view.policies.length === 0) {
+    w.line('No policy of this site changes its retention or scope: no repository was queried.');
+    return;
+  }
+  w.line(
+    'Asked on the site runner with `restic forget --dry-run` under the old and the new rules; nothing was deleted.',
+  );
+  const destructive = view.policies.filter((p) => p.status === 'previewed' && p.removed.length > 0);
+  const deleted = destructive.reduce((n, p) => n + p.removed.length, 0);
+  const unknown = view.policies.filter((p) => p.status === 'failed' || p.status === 'refused').length;
+  if (deleted > 0) {
+    w.line();
+    w.line('> [!CAUTION]');
+    w.line(
+      `> **${plural(deleted, 'snapshot')} of ${plural(destructive.length, 'policy', 'policies')} ` +
+        'would be deleted** by the first forget after merge.',
+    );
+  }
+  if (unknown > 0) {
+    w.line();
+    w.line('> [!WARNING]');
+    w.line(`> ${plural(unknown, 'policy', 'policies')} could not be previewed: see below.`);
+  }
+  for (const p of view.policies) {
+    if (w.full) {
+      w.skip(8 + p.removed.length + p.newlyKept.length);
+      continue;
+    }
+    policySection(w, p);
+  }
+};
+
 // ---- document --------------------------------------------------------------------------------------------
 
 /** Render the plan as one GitHub comment. Same plan, same text. */
@@ -215,6 +382,8 @@ export const renderPlanMarkdown = (plan: PlanResult, options: MarkdownOptions = 
     w.line('>');
     for (const file of side.failedFiles) w.line(`> - ${code(file)}`);
   }
+
+  if (options.snapshots) snapshotSection(w, options.snapshots);
 
   const nothing =
     plan.added.length +

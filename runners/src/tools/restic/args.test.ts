@@ -178,6 +178,18 @@ describe('forget', () => {
     ]);
   });
 
+  it('adds --no-lock (and no --retry-lock) to a dry run only; a forget that deletes must lock', () => {
+    const withRetry = at('0.17.1', { retryLockSeconds: 30 });
+    const dry = argv(
+      forgetArgs(withRetry, { keep: { daily: 3 }, tags: ['policy:a'], dryRun: true, noLock: true }),
+    );
+    expect(dry.slice(-2)).toEqual(['--dry-run', '--no-lock']);
+    expect(dry.some((a) => a.startsWith('--retry-lock'))).toBe(false);
+    expect(refused(forgetArgs(V014, { keep: { daily: 3 }, tags: ['policy:a'], noLock: true }))?.message).toBe(
+      '--no-lock goes only with a dry run: a forget that deletes must lock',
+    );
+  });
+
   it('refuses a forget without any keep rule (it would remove everything selected)', () => {
     expect(refused(forgetArgs(V014, { keep: {} }))?.code).toBe('restic.forget-no-rule');
     expect(refused(forgetArgs(V014, { keep: { within: '0d' } }))?.code).toBe('restic.forget-no-rule');

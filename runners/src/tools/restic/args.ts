@@ -49,6 +49,11 @@ export interface ForgetArgs extends SnapshotFilter {
   /** Default in restic: host,paths. An empty list groups all selected snapshots together. */
   groupBy?: readonly GroupByField[];
   dryRun?: boolean;
+  /**
+   * `--no-lock`, only with `dryRun`: restic 0.14 takes an exclusive lock even for a dry run, which fails
+   * while a backup runs and would make a running backup's lock check fail. A real forget always locks.
+   */
+  noLock?: boolean;
   /** The repository is shared: refuse unless `host` or `tags` limits what this forget may touch. */
   scoped?: boolean;
 }
@@ -222,6 +227,9 @@ export const forgetArgs = (c: CommonArgs, a: ForgetArgs): Argv => {
       'forget on a shared repository must be limited by host or tag, or it removes other machines’ snapshots',
     );
   }
+  if (a.noLock && !a.dryRun) {
+    return refuse('restic.bad-option', '--no-lock goes only with a dry run: a forget that deletes must lock');
+  }
   const problem = filterProblems(a);
   if (problem) return refuse('restic.bad-option', problem);
   const keep: string[] = [];
@@ -232,7 +240,7 @@ export const forgetArgs = (c: CommonArgs, a: ForgetArgs): Argv => {
   if (a.keep.within !== undefined) keep.push(flag('keep-within', a.keep.within));
   return build(
     c,
-    true,
+    !a.noLock,
     ['forget'],
     [
       '--json',
@@ -240,6 +248,7 @@ export const forgetArgs = (c: CommonArgs, a: ForgetArgs): Argv => {
       ...filterArgs(a),
       ...(a.groupBy === undefined ? [] : [flag('group-by', a.groupBy.join(','))]),
       ...(a.dryRun ? ['--dry-run'] : []),
+      ...(a.noLock ? ['--no-lock'] : []),
     ],
   );
 };
