@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run demo`: the main job on the embedded default. Until the runners land (issue 3) it validates the example
-// inventory and shows the plan of a sample change, in a throwaway git copy so nothing here is modified.
+// `npm run demo`: the main job on the embedded default. It validates the example inventory and shows the plan
+// of a sample change (in a throwaway git copy, so nothing here is modified), then `lifeboat demo` stands up a
+// site on loopback and runs every job for real: backups, checks, drills, image capture/restore/drill, offsite
+// sync, report. Everything it writes lives in temporary directories that it removes.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +51,12 @@ try {
   const policies = readdirSync(path.join(work, 'policies'))
     .filter((f) => f.endsWith('.yaml'))
     .sort();
-  const target = policies.find((f) => /keepDaily/.test(readFileSync(path.join(work, 'policies', f), 'utf8')));
+  // A policy the change keeps valid: a daily schedule within its RPO, and keepDaily room above the class minimum.
+  const target = policies.find((f) => {
+    const spec = parseDocument(readFileSync(path.join(work, 'policies', f), 'utf8')).toJS()?.spec;
+    const rpo = spec?.objectives?.rpo;
+    return Number(spec?.retention?.keepDaily) >= 17 && (rpo === undefined || ['24h', '1d'].includes(rpo));
+  });
   if (!target) throw new Error('no policy with keepDaily to change');
   const file = path.join(work, 'policies', target);
   const doc = parseDocument(readFileSync(file, 'utf8'));
@@ -79,7 +86,22 @@ try {
     'markdown',
   ]);
   if (planned !== 0) process.exit(planned);
-  say('Done. Runners, the Slack bot and the docs site join this demo as their issues land (see README).');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+
+say(
+  '4. lifeboat demo — a site on 127.0.0.1: backups → check → drill → image capture/restore/drill → offsite sync → report',
+);
+// Ctrl-C reaches lifeboat demo too (same process group): wait for it to stop its servers and clean up.
+process.on('SIGINT', () => undefined);
+const started = performance.now();
+const demoed = run(process.execPath, [cli, 'demo']);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+if (demoed !== 0) {
+  process.stderr.write(`demo: lifeboat demo failed (exit ${demoed}) after ${seconds} s; see above\n`);
+  process.exit(demoed);
+}
+say(
+  `Done in ${seconds} s. The Slack bot and the docs site join this demo as their issues land (see README).`,
+);
