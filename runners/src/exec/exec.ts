@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 
 // The one place that starts a process: argv arrays (never a shell string), secrets only through env,
-// output captured and streamed line by line, cancellation and timeouts that kill the whole process.
+// output streamed line by line and kept up to a limit, cancellation and timeouts that kill the whole process.
 
 export interface ExecOptions {
   /** Extra environment; secrets go here, never into argv. */
@@ -19,19 +19,98 @@ export interface ExecOptions {
   onStderrLine?: (line: string) => void;
   /** Signal sent on cancellation or timeout (default SIGTERM; SIGKILL follows 5 s later). restic cleans up its lock only on SIGINT. */
   killSignal?: NodeJS.Signals;
+  /**
+   * How many characters of stdout the result keeps whole; past this it keeps the first and last MiB (at line
+   * breaks) and sets `stdoutTruncated`. Every line still reaches onStdoutLine. Default: PARSED_OUTPUT_LIMIT
+   * (64 Mi) when nobody listens to stdout lines, since the caller then parses the whole text (`snapshots
+   * --json`, `lsjson`); STREAMED_OUTPUT_LIMIT (2 Mi) when onStdoutLine is given, since the caller saw every
+   * line already (a backup's or restore's status lines run for hours).
+   */
+  stdoutLimit?: number;
+  /** The same for stderr; default STREAMED_OUTPUT_LIMIT (stderr is searched for errors, never parsed whole). */
+  stderrLimit?: number;
 }
 
 export interface ExecResult {
   exitCode: number | undefined;
   signal: string | undefined;
+  /** All of stdout, or (when `stdoutTruncated`) its first and last MiB around a `[… N characters dropped …]` line. */
   stdout: string;
   stderr: string;
+  /** stdout was longer than `stdoutLimit`: a parser that needs the whole text must not trust `stdout`. */
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
   timedOut: boolean;
   cancelled: boolean;
   /** The program could not be started (not installed, not executable). */
   spawnFailed: boolean;
   durationMs: number;
 }
+
+const MiB = 1024 * 1024;
+/** What a truncated output keeps of its beginning and of its end. */
+export const OUTPUT_EDGE = MiB;
+/** Default for output the caller streams line by line: past it, head and tail only. */
+export const STREAMED_OUTPUT_LIMIT = 2 * MiB;
+/** Default for output the caller parses whole: a ceiling that no sane answer reaches, but memory stays bounded. */
+export const PARSED_OUTPUT_LIMIT = 64 * MiB;
+
+export interface Retained {
+  text: string;
+  truncated: boolean;
+}
+
+/**
+ * Keeps a process's output whole up to `limit` characters; past it only the first and last OUTPUT_EDGE (at most
+ * half the limit), cut at line breaks so that line parsers see whole lines, and a marker line between them.
+ */
+export const outputRetainer = (
+  limit: number,
+  /** How much of the beginning a truncated output keeps; the end keeps OUTPUT_EDGE (at most half the limit). */
+  headSize?: number,
+) => {
+  if (!Number.isInteger(limit) || limit < 2)
+    throw new RangeError(`output limit ${limit} is not an integer ≥ 2`);
+  const edge = Math.min(OUTPUT_EDGE, Math.floor(limit / 2));
+  const headEdge = Math.min(headSize ?? edge, edge);
+  let parts: string[] = [];
+  let length = 0;
+  let head: string | undefined;
+  let tail = '';
+  let seen = 0;
+  return {
+    push(text: string) {
+      seen += text.length;
+      if (head === undefined) {
+        parts.push(text);
+        length += text.length;
+        if (length <= limit) return;
+        const all = parts.join('');
+        parts = [];
+        const start = all.slice(0, headEdge);
+        const lastBreak = start.lastIndexOf('\n');
+        head = lastBreak > 0 ? start.slice(0, lastBreak + 1) : start;
+        tail = all.slice(head.length);
+      } else {
+        tail += text;
+      }
+      // Trimmed in steps of one edge, so the copying stays linear in the output's length; the one extra
+      // character tells result() whether the kept tail starts at a line break.
+      if (tail.length > 2 * edge) tail = tail.slice(-(edge + 1));
+    },
+    result(): Retained {
+      if (head === undefined) return { text: parts.join(''), truncated: false };
+      let end = tail.slice(-edge);
+      // Drop the partial first line, unless the cut fell right after a line break.
+      const midLine = end.length < tail.length && tail[tail.length - end.length - 1] !== '\n';
+      const firstBreak = end.indexOf('\n');
+      if (midLine && firstBreak >= 0 && firstBreak < end.length - 1) end = end.slice(firstBreak + 1);
+      const dropped = seen - head.length - end.length;
+      const separator = head.endsWith('\n') ? '' : '\n';
+      return { text: `${head}${separator}[… ${dropped} characters dropped …]\n${end}`, truncated: true };
+    },
+  };
+};
 
 const splitter = (onLine: (line: string) => void) => {
   let rest = '';
@@ -64,23 +143,49 @@ export const exec = async (
     input: options.input,
     reject: false,
     stripFinalNewline: false,
-    buffer: true,
-    encoding: 'utf8',
+    // Not execa's buffer: it would hold all of a restore's output. The retainers below keep a bounded part.
+    buffer: false,
+    encoding: 'buffer',
     forceKillAfterDelay: 5_000,
     cleanup: true,
   });
-  const out = options.onStdoutLine ? splitter(options.onStdoutLine) : undefined;
-  const err = options.onStderrLine ? splitter(options.onStderrLine) : undefined;
-  child.stdout?.on('data', (c: Buffer) => out?.push(c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => err?.push(c.toString('utf8')));
+  const keepOut = outputRetainer(
+    options.stdoutLimit ?? (options.onStdoutLine ? STREAMED_OUTPUT_LIMIT : PARSED_OUTPUT_LIMIT),
+  );
+  const keepErr = outputRetainer(options.stderrLimit ?? STREAMED_OUTPUT_LIMIT);
+  const reader = (keep: ReturnType<typeof outputRetainer>, onLine: ((line: string) => void) | undefined) => {
+    // One decoder per stream: a UTF-8 character split across two chunks must not turn into two bad ones.
+    const decoder = new TextDecoder();
+    const lines = onLine ? splitter(onLine) : undefined;
+    const take = (text: string) => {
+      if (text === '') return;
+      keep.push(text);
+      lines?.push(text);
+    };
+    return {
+      data: (c: Uint8Array) => take(decoder.decode(c, { stream: true })),
+      end: () => {
+        take(decoder.decode());
+        lines?.end();
+      },
+    };
+  };
+  const out = reader(keepOut, options.onStdoutLine);
+  const err = reader(keepErr, options.onStderrLine);
+  child.stdout?.on('data', out.data);
+  child.stderr?.on('data', err.data);
   const r = await child;
-  out?.end();
-  err?.end();
+  out.end();
+  err.end();
+  const stdout = keepOut.result();
+  const stderr = keepErr.result();
   return {
     exitCode: r.exitCode,
     signal: r.signal,
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
+    stdout: stdout.text,
+    stderr: stderr.text,
+    stdoutTruncated: stdout.truncated,
+    stderrTruncated: stderr.truncated,
     timedOut: Boolean(r.timedOut),
     cancelled: Boolean(r.isCanceled),
     spawnFailed: r.exitCode === undefined && !r.signal && !r.timedOut && !r.isCanceled,
@@ -122,7 +227,7 @@ export interface PipelineStageResult {
   file: string;
   exitCode: number | undefined;
   signal: string | undefined;
-  /** The stage's stderr; when it said more than ~1 MiB, its first 64 KiB and its last MiB. */
+  /** The stage's stderr; when it said more than 2 MiB, its first 64 KiB and its last MiB (at line breaks). */
   stderr: string;
   spawnFailed: boolean;
   durationMs: number;
@@ -144,37 +249,10 @@ export interface PipelineResult {
 }
 
 const PIPE_CHUNK = 1024 * 1024;
-const STDERR_HEAD = 64 * 1024;
-const STDERR_TAIL = 1024 * 1024;
+// A stage's stderr keeps its beginning (where tools say what they are about to do) and its end (where they say
+// how it went): hours of progress lines must not grow memory without bound.
+const STAGE_STDERR_HEAD = 64 * 1024;
 const OUTPUT_BATCH = 4 * 1024 * 1024;
-
-/**
- * Keeps the beginning (where tools print what they are about to do) and the end (where they say how it
- * went) of a long stderr: hours of progress lines must not grow memory without bound.
- */
-const boundedText = () => {
-  let head = '';
-  let tail = '';
-  let dropped = false;
-  return {
-    push(text: string) {
-      let rest = text;
-      if (head.length < STDERR_HEAD) {
-        const take = rest.slice(0, STDERR_HEAD - head.length);
-        head += take;
-        rest = rest.slice(take.length);
-      }
-      if (rest === '') return;
-      tail += rest;
-      if (tail.length > 2 * STDERR_TAIL) {
-        tail = tail.slice(-STDERR_TAIL);
-        dropped = true;
-      }
-    },
-    text: () =>
-      dropped || tail.length > STDERR_TAIL ? `${head}\n[…]\n${tail.slice(-STDERR_TAIL)}` : head + tail,
-  };
-};
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -244,7 +322,7 @@ export const execPipeline = async (
       forceKillAfterDelay: 5_000,
       cleanup: true,
     });
-    const stderr = boundedText();
+    const stderr = outputRetainer(STREAMED_OUTPUT_LIMIT, STAGE_STDERR_HEAD);
     const decoder = new TextDecoder();
     const lines = stage.onStderrLine ? splitter(stage.onStderrLine) : undefined;
     child.stderr?.on('data', (c: Uint8Array) => {
@@ -264,7 +342,7 @@ export const execPipeline = async (
         file: stage.file,
         exitCode,
         signal: r.signal,
-        stderr: stderr.text(),
+        stderr: stderr.result().text,
         spawnFailed: exitCode === undefined && !r.signal && !r.isCanceled && !r.timedOut,
         durationMs: performance.now() - stageStarted,
       };

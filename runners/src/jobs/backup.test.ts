@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { snapshots } from '../tools/restic/index.js';
 import { makeBackupJob } from './backup.js';
 import { resolveRepository } from './repository.js';
@@ -24,15 +24,11 @@ let root = '';
 let src = '';
 let nas = '';
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-backup-'));
+useTempRoot('jobs-backup', async (dir) => {
+  root = dir;
   src = join(root, 'src');
   nas = join(root, 'nas');
   await writeRandomFiles(src, { 'docs/a.bin': 200_000, 'docs/skip.tmp': 1000, 'b.txt': 10 });
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 const setup = (policies: ReturnType<typeof policyDoc>[], env?: Record<string, string | undefined>) => {

@@ -1,8 +1,8 @@
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { makeBackupJob } from './backup.js';
 import { makeCheckJob } from './check.js';
 import {
@@ -17,12 +17,9 @@ import {
 const T = { timeout: 60_000 };
 
 let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-check-'));
+useTempRoot('jobs-check', async (dir) => {
+  root = dir;
   await writeRandomFiles(join(root, 'src'), { 'a.bin': 400_000, 'b.bin': 300_000 });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 const files = async (dir: string): Promise<string[]> => {

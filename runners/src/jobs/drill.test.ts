@@ -1,8 +1,8 @@
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { makeBackupJob } from './backup.js';
 import { makeDrillJob, sample, sumFiles } from './drill.js';
 import {
@@ -41,37 +41,38 @@ describe('drill job (real restic, local repository)', () => {
   let root = '';
   let sandboxes = '';
   let setup: ReturnType<typeof contextOf>;
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-drill-'));
-    sandboxes = join(root, 'sandboxes');
-    const files: Record<string, number> = { 'big.bin': 500_000 };
-    for (let i = 0; i < 30; i++) files[`many/f${i}.txt`] = 100 + i;
-    await writeRandomFiles(join(root, 'src'), files);
-    const site = siteDoc({ repository: join(root, 'nas') });
-    const drill = { schedule: { cron: '0 4 * * 0' } };
-    const full = policyDoc({
-      name: 'full',
-      sources: [join(root, 'src')],
-      more: { objectives: { rto: '4h' }, drill: { ...drill, kind: 'full' } },
-    });
-    const sampled = policyDoc({
-      name: 'sampled',
-      sources: [join(root, 'src')],
-      more: { objectives: { rto: '4h' }, drill: { ...drill, kind: 'sample', sampleFiles: 4 } },
-    });
-    const empty = policyDoc({ name: 'empty', sources: [join(root, 'src')], path: 'full' });
-    setup = contextOf({
-      inventory: inventoryOf([site], [full, sampled, empty]),
-      stateDir: join(root, 'state'),
-      sandboxDir: sandboxes,
-    });
-    const backup = makeBackupJob({ hostname: 'h' });
-    for (const name of ['full', 'sampled'])
-      expect((await backup(plannedOf('backup', name), setup.context)).outcome).toBe('ok');
-  }, 60_000);
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  useTempRoot(
+    'jobs-drill',
+    async (dir) => {
+      root = dir;
+      sandboxes = join(root, 'sandboxes');
+      const files: Record<string, number> = { 'big.bin': 500_000 };
+      for (let i = 0; i < 30; i++) files[`many/f${i}.txt`] = 100 + i;
+      await writeRandomFiles(join(root, 'src'), files);
+      const site = siteDoc({ repository: join(root, 'nas') });
+      const drill = { schedule: { cron: '0 4 * * 0' } };
+      const full = policyDoc({
+        name: 'full',
+        sources: [join(root, 'src')],
+        more: { objectives: { rto: '4h' }, drill: { ...drill, kind: 'full' } },
+      });
+      const sampled = policyDoc({
+        name: 'sampled',
+        sources: [join(root, 'src')],
+        more: { objectives: { rto: '4h' }, drill: { ...drill, kind: 'sample', sampleFiles: 4 } },
+      });
+      const empty = policyDoc({ name: 'empty', sources: [join(root, 'src')], path: 'full' });
+      setup = contextOf({
+        inventory: inventoryOf([site], [full, sampled, empty]),
+        stateDir: join(root, 'state'),
+        sandboxDir: sandboxes,
+      });
+      const backup = makeBackupJob({ hostname: 'h' });
+      for (const name of ['full', 'sampled'])
+        expect((await backup(plannedOf('backup', name), setup.context)).outcome).toBe('ok');
+    },
+    60_000,
+  );
 
   it(
     'full: restores everything into a sandbox, verifies bytes, measures the RTO, removes the sandbox',

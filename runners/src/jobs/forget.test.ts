@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { snapshots } from '../tools/restic/index.js';
 import { fakeRestic } from '../tools/restic/testing/fake-restic.js';
 import { fixture } from '../tools/restic/testing/fixtures.js';
@@ -21,11 +20,8 @@ import {
 const T = { timeout: 60_000 };
 
 let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-forget-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+useTempRoot('jobs-forget', (dir) => {
+  root = dir;
 });
 
 describe('retention rules', () => {

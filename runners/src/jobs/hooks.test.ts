@@ -1,16 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { runHook, siteSecretNames } from './hooks.js';
 import { contextOf, inventoryOf, PASSWORD_VAR, siteDoc } from './testing/restic-site.js';
 
 let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-hooks-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+useTempRoot('jobs-hooks', (dir) => {
+  root = dir;
 });
 
 const site = siteDoc({

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { fakeRestic } from '../tools/restic/testing/fake-restic.js';
 import { makeBackupJob } from './backup.js';
 import { makeForgetJob } from './forget.js';
@@ -19,11 +19,8 @@ import {
 const T = { timeout: 60_000 };
 
 let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-prune-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+useTempRoot('jobs-prune', (dir) => {
+  root = dir;
 });
 
 const setup = () => {

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../ledger/testing/records.js';
 import { writeRunRecord } from '../ledger/write-run-record.js';
+import { useTempRoot } from '../testing/temp-root.js';
 import { catConfig, init } from '../tools/restic/index.js';
 import {
   credentialEnv,
@@ -105,11 +105,8 @@ describe('credentialEnv', () => {
 
 describe('repositories on a real restic (local directories)', () => {
   let root = '';
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-repo-'));
-  });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
+  useTempRoot('jobs-repo', (dir) => {
+    root = dir;
   });
 
   it('a passwordCommand with spaces and quotes opens the repository restic made with that password', async () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { makeBackupJob } from './backup.js';
 import {
   includePattern,
@@ -55,41 +55,41 @@ describe('restoreFiles (real restic, local repository)', () => {
   let setup: ReturnType<typeof contextOf>;
   let otherSnapshot = '';
 
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-restore-'));
-    src = join(root, 'src');
-    restores = join(root, 'restores');
-    await writeRandomFiles(src, { 'docs/a.bin': 100_000, 'docs/b[1].txt': 10, 'c.txt': 5 });
-    await writeRandomFiles(join(root, 'other'), { 'o.txt': 5 });
-    const site = siteDoc({ repository: join(root, 'nas') });
-    const restore = { approval: 'none' as const, alternateTarget: restores };
-    const docs = policyDoc({ name: 'docs', sources: [src], path: 'shared', more: { restore } });
-    const other = policyDoc({
-      name: 'other',
-      sources: [join(root, 'other')],
-      path: 'shared',
-      more: { restore },
-    });
-    const inPlace = policyDoc({
-      name: 'inplace',
-      sources: [src],
-      more: { restore: { ...restore, allowInPlace: true } },
-    });
-    setup = contextOf({
-      inventory: inventoryOf([site], [docs, other, inPlace]),
-      stateDir: join(root, 'state'),
-      sandboxDir: join(root, 'sb'),
-    });
-    const backup = makeBackupJob({ hostname: 'h' });
-    for (const name of ['docs', 'inplace'])
-      expect((await backup(plannedOf('backup', name), setup.context)).outcome).toBe('ok');
-    const o = await backup(plannedOf('backup', 'other'), setup.context);
-    otherSnapshot = o.snapshotId ?? '';
-  }, 60_000);
-
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  useTempRoot(
+    'jobs-restore',
+    async (dir) => {
+      root = dir;
+      src = join(root, 'src');
+      restores = join(root, 'restores');
+      await writeRandomFiles(src, { 'docs/a.bin': 100_000, 'docs/b[1].txt': 10, 'c.txt': 5 });
+      await writeRandomFiles(join(root, 'other'), { 'o.txt': 5 });
+      const site = siteDoc({ repository: join(root, 'nas') });
+      const restore = { approval: 'none' as const, alternateTarget: restores };
+      const docs = policyDoc({ name: 'docs', sources: [src], path: 'shared', more: { restore } });
+      const other = policyDoc({
+        name: 'other',
+        sources: [join(root, 'other')],
+        path: 'shared',
+        more: { restore },
+      });
+      const inPlace = policyDoc({
+        name: 'inplace',
+        sources: [src],
+        more: { restore: { ...restore, allowInPlace: true } },
+      });
+      setup = contextOf({
+        inventory: inventoryOf([site], [docs, other, inPlace]),
+        stateDir: join(root, 'state'),
+        sandboxDir: join(root, 'sb'),
+      });
+      const backup = makeBackupJob({ hostname: 'h' });
+      for (const name of ['docs', 'inplace'])
+        expect((await backup(plannedOf('backup', name), setup.context)).outcome).toBe('ok');
+      const o = await backup(plannedOf('backup', 'other'), setup.context);
+      otherSnapshot = o.snapshotId ?? '';
+    },
+    60_000,
+  );
 
   const runDirs = async () => readdir(restores).catch(() => [] as string[]);
 

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempRoot } from '../testing/temp-root.js';
 import { makeBackupJob } from './backup.js';
 import { resolveRepository } from './repository.js';
 import { backingDirVariable, makeSyncJob, syncDestination, syncSource } from './sync.js';
@@ -20,12 +20,9 @@ import {
 const T = { timeout: 60_000 };
 
 let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-sync-'));
+useTempRoot('jobs-sync', async (dir) => {
+  root = dir;
   await writeRandomFiles(join(root, 'src'), { 'a.bin': 200_000, 'b.txt': 20 });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 const offsite = (path: string, envFrom = ['RCLONE_CONFIG_CLOUD_TYPE']) => [

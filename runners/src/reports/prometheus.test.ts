@@ -79,6 +79,26 @@ describe('renderPrometheus', () => {
     expect(value(families, 'lifeboat_ledger_problems', {})).toBe(0);
   });
 
+  it('leaves the measured RTO out when the newest good drill measured none, and says amber', () => {
+    const report = buildReport(
+      testInventory(),
+      viewFromRecords(
+        [
+          makeRecord({ startedAt: '2025-01-15T11:15:00Z' }),
+          makeRecord({ startedAt: '2025-01-12T07:00:00Z', job: 'drill', durationSeconds: 90 }),
+        ],
+        NOW,
+        30 * 86_400,
+      ),
+      { now: NOW },
+    );
+    const families = parseExposition(renderPrometheus(report));
+    const finance = { site: 'lisle', policy: 'lisle-finance-share' };
+    expect(value(families, 'lifeboat_drill_rto_measured_seconds', finance)).toBeUndefined();
+    expect(value(families, 'lifeboat_rto_objective_seconds', finance)).toBe(28_800);
+    expect(value(families, 'lifeboat_status', finance)).toBe(1);
+  });
+
   it('writes label values that round-trip through the escapes, whatever they hold', () => {
     const report = sampleReport();
     const hostile = 'we"ird\\name\nwith } and ,x="y"';

@@ -1,7 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { RunOutcome } from '../ledger/index.js';
 import { writeFileAtomic } from '../ledger/index.js';
-import { REPORT_OUTCOMES, type Report, type ReportRow, type ReportStatus } from './report.js';
+import {
+  REPORT_OUTCOMES,
+  type Report,
+  type ReportJobSummary,
+  type ReportRow,
+  type ReportStatus,
+} from './report.js';
 
 // Metrics for node_exporter's textfile collector: Prometheus text exposition format 0.0.4, written atomically.
 
@@ -25,11 +32,16 @@ const formatValue = (v: number): string =>
 
 type Labels = ReadonlyArray<readonly [string, string]>;
 
+interface Sample {
+  labels: Labels;
+  value: number;
+}
+
 interface Family {
   name: string;
   type: 'gauge' | 'counter';
   help: string;
-  samples: Array<{ labels: Labels; value: number }>;
+  samples: Sample[];
 }
 
 const STATUS_VALUE: Record<ReportStatus, number> = { green: 0, amber: 1, red: 2 };
@@ -40,106 +52,156 @@ const subjectLabels = (r: ReportRow): Labels => [
 ];
 
 const epoch = (iso: string) => Date.parse(iso) / 1000;
+const epochOrNull = (iso: string | null) => (iso === null ? null : epoch(iso));
 
-/** Every family, in a fixed order, each sample labelled site, policy|image[, job[, outcome]]. */
-const families = (report: Report): Family[] => {
-  const f = (name: string, type: Family['type'], help: string): Family => ({ name, type, help, samples: [] });
-  const generated = f(
+// Each family's samples come from one of three walks over the report, so policies and images, jobs and
+// outcomes are labelled the same way everywhere; a null value means "no sample" (unknown, never zero).
+
+/** One sample per policy or image, labelled site and policy|image. */
+const perRow =
+  (value: (r: ReportRow) => number | null) =>
+  (report: Report): Sample[] =>
+    report.rows.flatMap((r) => {
+      const v = value(r);
+      return v === null ? [] : [{ labels: subjectLabels(r), value: v }];
+    });
+
+/** One sample per job a policy or image has run, labelled also by job. */
+const perJob =
+  (value: (j: ReportJobSummary) => number | null) =>
+  (report: Report): Sample[] =>
+    report.rows.flatMap((r) =>
+      r.jobs.flatMap((j) => {
+        const v = value(j);
+        return v === null ? [] : [{ labels: [...subjectLabels(r), ['job', j.job]] as Labels, value: v }];
+      }),
+    );
+
+/** One sample per job and outcome, labelled also by job and outcome. */
+const perOutcome =
+  (value: (j: ReportJobSummary, outcome: RunOutcome) => number | null) =>
+  (report: Report): Sample[] =>
+    report.rows.flatMap((r) =>
+      r.jobs.flatMap((j) =>
+        REPORT_OUTCOMES.flatMap((outcome) => {
+          const v = value(j, outcome);
+          const labels: Labels = [...subjectLabels(r), ['job', j.job], ['outcome', outcome]];
+          return v === null ? [] : [{ labels, value: v }];
+        }),
+      ),
+    );
+
+interface FamilySpec {
+  name: string;
+  type: Family['type'];
+  help: string | ((report: Report) => string);
+  samples: (report: Report) => Sample[];
+}
+
+/** A family and where its samples come from. */
+const family = (
+  name: string,
+  type: Family['type'],
+  help: FamilySpec['help'],
+  samples: FamilySpec['samples'],
+): FamilySpec => ({ name, type, help, samples });
+
+/** Every family, in the order they are written. */
+const FAMILIES: readonly FamilySpec[] = [
+  family(
     'lifeboat_report_timestamp_seconds',
     'gauge',
     'When these metrics were computed (Unix time).',
-  );
-  const status = f('lifeboat_status', 'gauge', 'Report status per policy or image: 0 green, 1 amber, 2 red.');
-  const lastSuccess = f(
+    (report) => [{ labels: [], value: epoch(report.generatedAt) }],
+  ),
+  family(
+    'lifeboat_status',
+    'gauge',
+    'Report status per policy or image: 0 green, 1 amber, 2 red.',
+    perRow((r) => STATUS_VALUE[r.status]),
+  ),
+  family(
     'lifeboat_last_success_timestamp_seconds',
     'gauge',
     'Start of the newest run of this job that ended ok (Unix time).',
-  );
-  const lastRun = f(
+    perJob((j) => epochOrNull(j.lastSuccessAt)),
+  ),
+  family(
     'lifeboat_last_run_timestamp_seconds',
     'gauge',
     'Start of the newest run of this job (Unix time).',
-  );
-  const lastOutcome = f(
+    perJob((j) => epochOrNull(j.lastRunAt)),
+  ),
+  family(
     'lifeboat_last_run_outcome',
     'gauge',
     'Outcome of the newest run of this job: 1 for its outcome, 0 for the others.',
-  );
-  const runs = f('lifeboat_runs_total', 'counter', 'Runs of this job recorded in the ledger, by outcome.');
-  const rpo = f('lifeboat_rpo_seconds', 'gauge', 'Recovery point objective of the policy.');
-  const age = f(
+    perOutcome((j, outcome) => (j.lastOutcome === null ? null : j.lastOutcome === outcome ? 1 : 0)),
+  ),
+  family(
+    'lifeboat_runs_total',
+    'counter',
+    'Runs of this job recorded in the ledger, by outcome.',
+    perOutcome((j, outcome) => j.totals[outcome] ?? 0),
+  ),
+  family(
+    'lifeboat_rpo_seconds',
+    'gauge',
+    'Recovery point objective of the policy.',
+    perRow((r) => r.rpoSeconds),
+  ),
+  family(
     'lifeboat_backup_age_seconds',
     'gauge',
     'Age of the newest good copy (since its run started) when the metrics were computed.',
-  );
-  const rtoObjective = f('lifeboat_rto_objective_seconds', 'gauge', 'Recovery time objective.');
-  const rtoMeasured = f(
+    perRow((r) => (r.kind === 'policy' ? r.ageSeconds : null)),
+  ),
+  family(
+    'lifeboat_rto_objective_seconds',
+    'gauge',
+    'Recovery time objective.',
+    perRow((r) => r.drill.rtoObjectiveSeconds),
+  ),
+  family(
     'lifeboat_drill_rto_measured_seconds',
     'gauge',
-    'Restore time measured by the newest successful drill.',
-  );
-  const drillAge = f(
+    'Restore time measured by the newest successful drill; no sample when it measured none (a sample drill).',
+    perRow((r) => r.drill.rtoMeasuredSeconds),
+  ),
+  family(
     'lifeboat_drill_age_seconds',
     'gauge',
     'Time since the newest drill started when the metrics were computed.',
-  );
-  const drillCadence = f('lifeboat_drill_cadence_seconds', 'gauge', 'Longest gap between scheduled drills.');
-  const successRatio = f(
+    perRow((r) => r.drill.ageSeconds),
+  ),
+  family(
+    'lifeboat_drill_cadence_seconds',
+    'gauge',
+    'Longest gap between scheduled drills.',
+    perRow((r) => r.drill.cadenceSeconds),
+  ),
+  family(
     'lifeboat_success_ratio',
     'gauge',
-    `Share of runs that ended ok over the last ${report.windowSeconds} seconds (cancelled runs not counted).`,
-  );
-  const problems = f(
+    (report) =>
+      `Share of runs that ended ok over the last ${report.windowSeconds} seconds (cancelled runs not counted).`,
+    perRow((r) => r.window.successRate),
+  ),
+  family(
     'lifeboat_ledger_problems',
     'gauge',
     'Ledger files that could not be read as run records.',
-  );
+    (report) => [{ labels: [], value: report.problems.length }],
+  ),
+];
 
-  generated.samples.push({ labels: [], value: epoch(report.generatedAt) });
-  problems.samples.push({ labels: [], value: report.problems.length });
-  for (const r of report.rows) {
-    const base = subjectLabels(r);
-    status.samples.push({ labels: base, value: STATUS_VALUE[r.status] });
-    if (r.rpoSeconds !== null) rpo.samples.push({ labels: base, value: r.rpoSeconds });
-    if (r.ageSeconds !== null && r.kind === 'policy') age.samples.push({ labels: base, value: r.ageSeconds });
-    if (r.drill.rtoObjectiveSeconds !== null)
-      rtoObjective.samples.push({ labels: base, value: r.drill.rtoObjectiveSeconds });
-    if (r.drill.rtoMeasuredSeconds !== null)
-      rtoMeasured.samples.push({ labels: base, value: r.drill.rtoMeasuredSeconds });
-    if (r.drill.ageSeconds !== null) drillAge.samples.push({ labels: base, value: r.drill.ageSeconds });
-    if (r.drill.cadenceSeconds !== null)
-      drillCadence.samples.push({ labels: base, value: r.drill.cadenceSeconds });
-    if (r.window.successRate !== null)
-      successRatio.samples.push({ labels: base, value: r.window.successRate });
-    for (const j of r.jobs) {
-      const labels: Labels = [...base, ['job', j.job]];
-      if (j.lastSuccessAt !== null) lastSuccess.samples.push({ labels, value: epoch(j.lastSuccessAt) });
-      if (j.lastRunAt !== null) lastRun.samples.push({ labels, value: epoch(j.lastRunAt) });
-      for (const outcome of REPORT_OUTCOMES) {
-        const withOutcome: Labels = [...labels, ['outcome', outcome]];
-        if (j.lastOutcome !== null)
-          lastOutcome.samples.push({ labels: withOutcome, value: j.lastOutcome === outcome ? 1 : 0 });
-        runs.samples.push({ labels: withOutcome, value: j.totals[outcome] ?? 0 });
-      }
-    }
-  }
-  return [
-    generated,
-    status,
-    lastSuccess,
-    lastRun,
-    lastOutcome,
-    runs,
-    rpo,
-    age,
-    rtoObjective,
-    rtoMeasured,
-    drillAge,
-    drillCadence,
-    successRatio,
-    problems,
-  ];
-};
+const families = (report: Report): Family[] =>
+  FAMILIES.map((spec) => ({
+    name: spec.name,
+    type: spec.type,
+    help: typeof spec.help === 'string' ? spec.help : spec.help(report),
+    samples: spec.samples(report),
+  }));
 
 const labelText = (labels: Labels): string =>
   labels.length === 0 ? '' : `{${labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`;

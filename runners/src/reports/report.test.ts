@@ -132,6 +132,26 @@ describe('amber', () => {
     expect(r.reasons).toEqual(['last drill 17d 5h ago, past its cadence of 7d']);
   });
 
+  it('when the last passing drill was a sample drill that measured no RTO, however quick it was', () => {
+    // The defect: the sample drill's 2-minute duration used to stand in for the RTO and showed green.
+    const sample = drill('2025-01-12T07:00:00Z', 60, { rto: undefined });
+    const r = row([backup('2025-01-15T09:15:00Z'), backup('2025-01-15T11:15:00Z'), sample], FINANCE);
+    expect(r.status).toBe('amber');
+    expect(r.reasons).toEqual([
+      'RTO 8h not measured: the last passing drill on 2025-01-12 timed no full restore (sample drills do not; schedule a full drill)',
+    ]);
+    expect(r.drill).toMatchObject({ rtoMeasuredSeconds: null, rtoObjectiveSeconds: 8 * 3600, rtoMet: null });
+  });
+
+  it('when a sample drill follows a full one: the older measurement does not count for the newest drill', () => {
+    const r = row([...healthyFinance(), drill('2025-01-14T07:00:00Z', 30, { rto: undefined })], FINANCE, {
+      minSuccessRate: 0,
+    });
+    expect(r.status).toBe('amber');
+    expect(r.reasons[0]).toMatch(/^RTO 8h not measured: the last passing drill on 2025-01-14 /);
+    expect(r.drill.rtoMet).toBeNull();
+  });
+
   it('when a drill is scheduled but none has run', () => {
     expect(row([backup('2025-01-15T11:15:00Z')], FINANCE).reasons).toEqual(['no drill recorded yet']);
   });

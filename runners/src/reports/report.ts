@@ -53,9 +53,10 @@ export interface ReportDrillSummary {
   lastAt: string | null;
   outcome: RunOutcome | null;
   ageSeconds: number | null;
-  /** From the newest successful drill. */
+  /** The restore time the newest successful drill measured; null when it measured none (a sample drill). */
   rtoMeasuredSeconds: number | null;
   rtoObjectiveSeconds: number | null;
+  /** null: unknown (no objective, or nothing measured; the row is amber when an objective is unproven). */
   rtoMet: boolean | null;
 }
 
@@ -204,7 +205,9 @@ const rowFor = (
   const goodDrill = drillHistory?.lastSuccess;
   const cadenceSeconds = cronInterval(s.drillCron);
   const drillAge = lastDrill ? seconds(now - Date.parse(lastDrill.startedAt)) : null;
-  const rtoMeasured = goodDrill ? (goodDrill.rto?.measuredSeconds ?? goodDrill.durationSeconds) : null;
+  // Only a drill that timed a whole restore proves the RTO (a full-restore drill, an image drill: they record
+  // `rto`). A sample drill restores a few files; its duration would show a green that nothing measured.
+  const rtoMeasured = goodDrill?.rto?.measuredSeconds ?? null;
   const rtoObjective = s.rtoSeconds ?? goodDrill?.rto?.objectiveSeconds ?? null;
   const rtoMet = rtoMeasured !== null && rtoObjective !== null ? rtoMeasured <= rtoObjective : null;
   if (lastDrill !== undefined) {
@@ -217,6 +220,10 @@ const rowFor = (
   }
   if (rtoMet === false && rtoMeasured !== null && rtoObjective !== null)
     red.push(`drill restore took ${formatDuration(rtoMeasured)}, over RTO ${formatDuration(rtoObjective)}`);
+  if (goodDrill !== undefined && rtoMeasured === null && rtoObjective !== null)
+    amber.push(
+      `RTO ${formatDuration(rtoObjective)} not measured: the last passing drill on ${day(goodDrill.startedAt)} timed no full restore (sample drills do not; schedule a full drill)`,
+    );
   if (cadenceSeconds !== null) {
     if (drillAge === null) amber.push('no drill recorded yet');
     else if (drillAge > cadenceSeconds * (1 + options.drillGrace))
