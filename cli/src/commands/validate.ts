@@ -1,8 +1,23 @@
 // `lifeboat validate`: load the inventory, run every rule, print the problems in the format the caller reads.
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hasErrors, INVENTORY_DIRS, loadInventory, quote } from '@lifeboat/core';
-import { FORMATS, formatProblems, isFormatName, oneLine, validateInventory } from '@lifeboat/validators';
+import {
+  type CatalogueEntry,
+  hasErrors,
+  INVENTORY_DIRS,
+  type Inventory,
+  loadInventory,
+  type Problem,
+  quote,
+} from '@lifeboat/core';
+import {
+  catalogue,
+  FORMATS,
+  formatProblems,
+  isFormatName,
+  oneLine,
+  validateInventory,
+} from '@lifeboat/validators';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit.js';
 
@@ -56,6 +71,26 @@ const checkRoot = async (root: string): Promise<void> => {
   }
 };
 
+/**
+ * The runbook lint's problems when `<root>/runbooks` exists; loaded on demand so validating an inventory
+ * without runbooks never pays for the Markdown toolchain.
+ */
+const runbookProblems = async (
+  root: string,
+  inventory: Inventory,
+): Promise<{ problems: Problem[]; catalogue?: Readonly<Record<string, CatalogueEntry>> }> => {
+  const present = await stat(path.join(root, 'runbooks')).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!present) return { problems: [] };
+  const docs = await import('@lifeboat/docs-site');
+  return {
+    problems: await docs.lintRunbooks(root, docs.inventoryNames(inventory)),
+    catalogue: docs.DOCS_CATALOGUE,
+  };
+};
+
 /** Colour only for a person at a terminal: never in a file, a pipe, or when NO_COLOR is set. */
 const wantsColor = (options: ValidateOptions, env: NodeJS.ProcessEnv): boolean =>
   options.color && options.output === undefined && process.stdout.isTTY === true && !env.NO_COLOR;
@@ -68,10 +103,12 @@ export const runValidate = async (options: ValidateOptions): Promise<number> => 
     }
     await checkRoot(options.root);
     const loaded = await loadInventory(options.root);
-    const problems = validateInventory(loaded);
+    const runbooks = await runbookProblems(options.root, loaded.inventory);
+    const problems = [...validateInventory(loaded), ...runbooks.problems];
     const text = formatProblems(problems, format, {
       color: wantsColor(options, process.env),
       files: loaded.files,
+      ...(runbooks.catalogue ? { catalogue: { ...catalogue(), ...runbooks.catalogue } } : {}),
     });
     if (options.output === undefined) process.stdout.write(text);
     else {
