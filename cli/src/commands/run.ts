@@ -13,6 +13,7 @@ import type {
 } from '@lifeboat/runners';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit.js';
+import { runNotify } from './run-notify.js';
 import { parseNow } from './runs.js';
 
 export interface RunCommandOptions {
@@ -35,6 +36,9 @@ export interface RunCommandOptions {
   dryRun?: boolean;
   metricsDir?: string;
   copyRecords?: string;
+  slackChannel?: string;
+  slackThread?: string;
+  slackMessage?: string;
 }
 
 const HELP = `
@@ -57,6 +61,9 @@ per line on stdout for every event (decision, job-start, job, lock-wait, note, j
 "summary" line. --dry-run prints the decision (due, waiting with until, skipped) and runs nothing.
 --metrics-dir writes <dir>/lifeboat.prom; GITHUB_STEP_SUMMARY, when set, gets a Markdown summary.
 --copy-records copies each run record written into <dir> (for a workflow artifact).
+--slack-channel (with --slack-thread, --slack-message) makes a requested job update the request's Slack
+thread with one message: started, progress, then the result or the fix; the token is SLACK_BOT_TOKEN from
+the environment, never a flag.
 
 SIGINT or SIGTERM cancels the running job (its record says cancelled) and starts no other; a second
 one exits at once.
@@ -178,7 +185,7 @@ const workflowLink = (env: NodeJS.ProcessEnv): RunEnvironment['links'] => {
 
 /**
  * The jobs this build has: the restic jobs by their scheduled names, the image drill as `image-drill`,
- * and file restores. Image restores need a target disk a dispatch does not carry: not offered here.
+ * file restores, and image restores into the sandbox (a dispatch carries no target disk).
  */
 const registries = async (): Promise<{
   jobs: JobRegistry;
@@ -196,6 +203,24 @@ const registries = async (): Promise<{
           target: request.target,
           context,
         }),
+      // Dispatched image restores (the bot's /restore of an image) land in a new file in the sandbox, never
+      // on a device: the image is restored and verified there, the same as the bot's local dispatcher does.
+      'image-restore': (request, context) =>
+        jobs.IMAGE_JOBS['image-restore']({
+          target: path.join(context.sandboxDir, `image-restore-${request.requestId}.img`),
+        })(
+          {
+            key: `restore:image:${request.subject.name}:${request.requestId}`,
+            job: 'drill',
+            subjects: [request.subject],
+            repository: request.repository,
+            heavy: true,
+            status: 'due',
+            missed: 0,
+            reason: `requested (request ${request.requestId})`,
+          },
+          context,
+        ),
     },
   };
 };
@@ -307,11 +332,15 @@ export const runRun = async (options: RunCommandOptions): Promise<number> => {
           },
           { tty: out.tty },
         );
+    const links = workflowLink(process.env);
+    const notify = await runNotify(options, request, inventory, site, links, (m) =>
+      process.stderr.write(`lifeboat run: warning: ${m}\n`),
+    );
     const onEvent = (event: RunEvent) => {
+      notify.onEvent(event);
       if (out.json) process.stdout.write(`${JSON.stringify(event)}\n`);
       else human?.(event);
     };
-    const links = workflowLink(process.env);
     const environment: RunEnvironment = {
       inventory,
       site,
@@ -328,6 +357,7 @@ export const runRun = async (options: RunCommandOptions): Promise<number> => {
       request === undefined
         ? await runners.runDue({ ...environment, now, jobs })
         : await runners.runRequested({ ...environment, request, jobs, restores });
+    await notify.finish(summary);
     if (summary.error !== undefined) throw new UsageError(summary.error);
     if (!out.json) process.stdout.write(runners.renderSummaryTable(summary));
     await afterRun(summary, inventory, site, stateDir, options);
@@ -366,6 +396,12 @@ export const registerRun = (program: Command): void => {
     .option('--dry-run', 'print what is due, waiting and skipped; run nothing')
     .option('--metrics-dir <dir>', "write <dir>/lifeboat.prom for node_exporter's textfile collector")
     .option('--copy-records <dir>', 'copy each run record written into <dir>')
+    .option(
+      '--slack-channel <id>',
+      'requested job: post progress and result to this Slack channel (needs SLACK_BOT_TOKEN)',
+    )
+    .option('--slack-thread <ts>', 'requested job: the Slack thread of the request')
+    .option('--slack-message <ts>', "requested job: the bot's status message to update instead of posting")
     .addHelpText('after', HELP)
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runRun(options);

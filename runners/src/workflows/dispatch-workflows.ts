@@ -55,7 +55,7 @@ const subjectInputs = (what: string): Input[] => [
   },
   {
     name: 'image',
-    description: `Image to ${what} (or give policy)`,
+    description: `Image to ${what} (or give policy); restored into the runner's sandbox`,
     type: 'string',
     required: false,
     default: '',
@@ -76,6 +76,38 @@ const requestInputs: Input[] = [
     required: false,
     default: '',
   },
+];
+
+// Where the runner reports: the request's Slack thread and the bot's ONE status message, updated by
+// `lifeboat run` with SLACK_BOT_TOKEN from the runner's own environment (never a GitHub secret).
+const slackInputs: Input[] = [
+  {
+    name: 'slack_channel',
+    description: 'Slack channel id of the request (empty: no Slack updates)',
+    type: 'string',
+    required: false,
+    default: '',
+  },
+  {
+    name: 'slack_thread',
+    description: 'Slack thread ts of the request',
+    type: 'string',
+    required: false,
+    default: '',
+  },
+  {
+    name: 'slack_message',
+    description: "Slack ts of the bot's status message to update",
+    type: 'string',
+    required: false,
+    default: '',
+  },
+];
+
+const slackFlags = [
+  { flag: '--slack-channel', variable: 'SLACK_CHANNEL', input: 'slack_channel' },
+  { flag: '--slack-thread', variable: 'SLACK_THREAD', input: 'slack_thread' },
+  { flag: '--slack-message', variable: 'SLACK_MESSAGE', input: 'slack_message' },
 ];
 
 interface DispatchSpec {
@@ -170,6 +202,7 @@ export const renderRestoreWorkflow = (sites: readonly Entry<Site>[]): string =>
         required: false,
         default: '',
       },
+      ...slackInputs,
     ],
     flags: [
       { flag: '--policy', variable: 'POLICY', input: 'policy' },
@@ -180,6 +213,7 @@ export const renderRestoreWorkflow = (sites: readonly Entry<Site>[]): string =>
       { flag: '--request-id', variable: 'REQUEST_ID', input: 'request_id' },
       { flag: '--requester', variable: 'REQUESTER', input: 'requester' },
       { flag: '--approver', variable: 'APPROVER', input: 'approver' },
+      ...slackFlags,
     ],
     timeoutMinutes: 720,
   });
@@ -188,12 +222,13 @@ export const renderDrillWorkflow = (sites: readonly Entry<Site>[]): string =>
   renderDispatch(sites, {
     name: 'drill',
     why: "Restore drills on request, on the chosen site's runner: restore into the sandbox, verify, measure the RTO.",
-    inputs: [siteInput(sites, 'runs the drill'), ...subjectInputs('drill'), ...requestInputs],
+    inputs: [siteInput(sites, 'runs the drill'), ...subjectInputs('drill'), ...requestInputs, ...slackInputs],
     flags: [
       { flag: '--policy', variable: 'POLICY', input: 'policy' },
       { flag: '--image', variable: 'IMAGE', input: 'image' },
       { flag: '--request-id', variable: 'REQUEST_ID', input: 'request_id' },
       { flag: '--requester', variable: 'REQUESTER', input: 'requester' },
+      ...slackFlags,
     ],
     timeoutMinutes: 720,
   });

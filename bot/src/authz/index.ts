@@ -1,0 +1,4 @@
+export * from './authorize.js';
+export * from './paths.js';
+export * from './types.js';
+export * from './validate-draft.js';

@@ -1,0 +1,2 @@
+export * from './load-bot-config.js';
+export type * from './types.js';

@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './message.js';
+export * from './notifier.js';
