@@ -17,7 +17,9 @@ export {
 } from './repository.js';
 export { makeResticJobs, RESTIC_JOBS, type ResticJobName } from './restic-jobs.js';
 export {
+  insideSources,
   makeRestoreJob,
+  normalisePath,
   type RestoreFilesRequest,
   type RestoreJobRequest,
   type RestoreTarget,
