@@ -97,6 +97,8 @@ export interface FakeGitHubOptions {
   runName?: (dispatch: { workflowId: string; ref: string; inputs: Record<string, unknown> }) => string;
   /** Clock for `created_at` and friends. */
   now?: () => Date;
+  /** What `GET /repos/{owner}/{repo}` reports as the default branch (dispatches go there). Default `main`. */
+  defaultBranch?: string;
 }
 
 export interface FakeGitHub {
@@ -397,7 +399,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     };
   };
 
-  const listRuns = (owner: string, repo: string, requestUrl: URL): Reply => {
+  const listRuns = (owner: string, repo: string, requestUrl: URL, workflowId?: string): Reply => {
     const q = requestUrl.searchParams;
     const created = q.get('created');
     const inRange = created ? createdMatcher(created) : () => true;
@@ -406,6 +408,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
         (r) =>
           r.owner === owner &&
           r.repo === repo &&
+          (workflowId === undefined || r.workflowId === workflowId) &&
           (!q.get('event') || r.event === q.get('event')) &&
           (!q.get('branch') || r.headBranch === q.get('branch')) &&
           (!q.get('head_sha') || r.headSha === q.get('head_sha')) &&
@@ -451,6 +454,17 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       const [, owner = '', repo = '', workflowId = ''] = m;
       return dispatch(owner, repo, workflowId, body);
     }
+    m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+    if (m && method === 'GET') {
+      const [, owner = '', repo = ''] = m;
+      const defaultBranch = options.defaultBranch ?? 'main';
+      return {
+        status: 200,
+        body: { name: repo, full_name: `${owner}/${repo}`, owner: { login: owner }, default_branch: defaultBranch },
+      };
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/.exec(path);
+    if (m && method === 'GET') return listRuns(m[1] ?? '', m[2] ?? '', requestUrl, m[3] ?? '');
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs$/.exec(path);
     if (m && method === 'GET') return listRuns(m[1] ?? '', m[2] ?? '', requestUrl);
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)$/.exec(path);
