@@ -189,12 +189,17 @@ describe('fake GitHub: workflow dispatch, runs and runners', () => {
     expect((await call(s, 'GET', '/repos/acme/lifeboat/actions/runs?created=yesterday')).status).toBe(422);
   });
 
-  it('answers the repository with its default branch and lists one workflow\'s runs', async () => {
+  it("answers the repository with its default branch and lists one workflow's runs", async () => {
     const s = await start({ defaultBranch: 'trunk' });
     const repo = await call(s, 'GET', '/repos/acme/lifeboat');
     expect(repo.status).toBe(200);
     expect(repo.json).toMatchObject({ full_name: 'acme/lifeboat', default_branch: 'trunk' });
-    s.addRun({ owner: 'acme', repo: 'lifeboat', workflowId: 'restore.yml', createdAt: '2025-03-01T10:00:00Z' });
+    s.addRun({
+      owner: 'acme',
+      repo: 'lifeboat',
+      workflowId: 'restore.yml',
+      createdAt: '2025-03-01T10:00:00Z',
+    });
     s.addRun({ owner: 'acme', repo: 'lifeboat', workflowId: 'drill.yml', createdAt: '2025-03-02T10:00:00Z' });
     const runs = await call(s, 'GET', '/repos/acme/lifeboat/actions/workflows/restore.yml/runs');
     const body = runs.json as { total_count: number; workflow_runs: { path: string }[] };

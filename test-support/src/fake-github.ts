@@ -460,7 +460,12 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       const defaultBranch = options.defaultBranch ?? 'main';
       return {
         status: 200,
-        body: { name: repo, full_name: `${owner}/${repo}`, owner: { login: owner }, default_branch: defaultBranch },
+        body: {
+          name: repo,
+          full_name: `${owner}/${repo}`,
+          owner: { login: owner },
+          default_branch: defaultBranch,
+        },
       };
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/.exec(path);
