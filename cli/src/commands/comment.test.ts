@@ -109,6 +109,47 @@ describe('lifeboat comment (built CLI against the fake GitHub)', () => {
     ]);
   });
 
+  it('keeps one comment per site with --marker snapshots-<site>', async () => {
+    for (const site of ['lisle', 'portage']) {
+      writeFileSync(planFile, `### Snapshots at site ${site}\n`);
+      const run = await lifeboat(args(['--marker', `snapshots-${site}`]), envFor());
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^created /);
+    }
+    expect(gh.state.comments.map((c) => c.body)).toEqual([
+      '<!-- lifeboat:snapshots-lisle -->\n### Snapshots at site lisle\n',
+      '<!-- lifeboat:snapshots-portage -->\n### Snapshots at site portage\n',
+    ]);
+  });
+
+  it('--update-only starts no comment, but refreshes the one an earlier run left', async () => {
+    writeFileSync(planFile, 'No policy of this site changes its retention\n');
+    const none = await lifeboat(args(['--marker', 'snapshots-lisle', '--update-only']), envFor());
+    expect(none).toMatchObject({ code: 0, stderr: '' });
+    expect(none.stdout).toBe(
+      'absent: no <!-- lifeboat:snapshots-lisle --> comment on pull request #12, none started (--update-only)\n',
+    );
+    expect(gh.state.comments).toHaveLength(0);
+    expect(gh.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+
+    const stale = gh.addComment({
+      owner: 'acme',
+      repo: 'lifeboat',
+      issueNumber: 12,
+      body: '<!-- lifeboat:snapshots-lisle -->\n2 snapshots deleted by this change\n',
+    });
+    const refreshed = await lifeboat(args(['--marker', 'snapshots-lisle', '--update-only']), envFor());
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.stdout).toMatch(
+      /^updated https:\/\/github\.com\/acme\/lifeboat\/pull\/12#issuecomment-/,
+    );
+    expect(gh.state.comments).toHaveLength(1);
+    expect(gh.state.comments[0]).toMatchObject({
+      id: stale.id,
+      body: '<!-- lifeboat:snapshots-lisle -->\nNo policy of this site changes its retention\n',
+    });
+  });
+
   it('exits 2 with one line and no token when GitHub rejects the token', async () => {
     writeFileSync(planFile, 'plan\n');
     const wrong = 'ghp_not-the-right-one-123';

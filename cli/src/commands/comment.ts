@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { quote } from '@lifeboat/core';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit.js';
-import { isValidMarker, upsertStickyComment } from '../github/sticky-comment.js';
+import { isValidMarker, markerTag, upsertStickyComment } from '../github/sticky-comment.js';
 
 const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 const PR = /^[1-9][0-9]{0,9}$/;
@@ -17,6 +17,7 @@ interface CommentOptions {
   pr: string;
   bodyFile: string;
   marker: string;
+  updateOnly?: boolean;
 }
 
 interface Target {
@@ -107,10 +108,17 @@ const runComment = async (options: CommentOptions): Promise<number> => {
       issueNumber: target.issueNumber,
       marker: target.marker,
       body,
+      updateOnly: options.updateOnly === true,
     });
     if (result.action === 'failed') {
       process.stderr.write(`lifeboat comment: ${redact(result.message, token)}\n`);
       return EXIT.usage;
+    }
+    if (result.action === 'absent') {
+      process.stdout.write(
+        `absent: no ${markerTag(target.marker)} comment on pull request #${target.issueNumber}, none started (--update-only)\n`,
+      );
+      return EXIT.ok;
     }
     process.stdout.write(`${result.action} ${result.url}\n`);
     return EXIT.ok;
@@ -132,9 +140,13 @@ export const registerComment = (program: Command): void => {
     .requiredOption('--pr <number>', 'pull request number')
     .requiredOption('--body-file <path>', 'Markdown file with the comment body')
     .option('--marker <name>', 'which sticky comment (hidden tag <!-- lifeboat:<name> -->)', 'plan')
+    .option(
+      '--update-only',
+      'edit the comment if it is there, never start one (e.g. a snapshot preview that has nothing to say)',
+    )
     .addHelpText(
       'after',
-      '\nEnvironment:\n  GITHUB_TOKEN    token with pull-requests: write (never passed as a flag)\n  GITHUB_API_URL  API base URL (default https://api.github.com)\n\nPrints "<created|updated|unchanged> <comment URL>". Exit 0 on success, 2 on bad usage or an API failure.',
+      '\nEnvironment:\n  GITHUB_TOKEN    token with pull-requests: write (never passed as a flag)\n  GITHUB_API_URL  API base URL (default https://api.github.com)\n\nPrints "<created|updated|unchanged> <comment URL>", or "absent: …" when --update-only found none. Exit 0 on success, 2 on bad usage or an API failure.',
     )
     .action(async (options: CommentOptions) => {
       process.exitCode = await runComment(options);

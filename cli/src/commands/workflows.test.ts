@@ -51,12 +51,13 @@ describe('lifeboat workflows on a copy of the repository', () => {
     const check = lifeboat(['--check', '--root', copy]);
     expect(check.status).toBe(1);
     expect(check.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'drifted    .github/workflows/plan-snapshots.yml',
       'drifted    .github/workflows/restore.yml',
       'drifted    .github/workflows/site-lisle.yml',
       'missing    .github/workflows/drill.yml',
       'stale      .github/workflows/site-portage.yml',
     ]);
-    expect(check.stderr).toMatch(/4 generated workflow\(s\) out of date: run lifeboat workflows --write/);
+    expect(check.stderr).toMatch(/5 generated workflow\(s\) out of date: run lifeboat workflows --write/);
 
     const write = lifeboat(['--write', '--root', copy]);
     expect(write.status).toBe(0);

@@ -24,7 +24,7 @@ describe('upsertStickyComment', () => {
     const octokit = clientFor(gh);
     const first = await upsertStickyComment({ octokit, ...target, marker: 'plan', body: 'plan v1' });
     expect(first).toMatchObject({ action: 'created' });
-    if (first.action === 'failed') throw new Error(first.message);
+    if (!('url' in first)) throw new Error(JSON.stringify(first));
     expect(first.url).toContain(`#issuecomment-${first.id}`);
     expect(commentsOn(7)).toHaveLength(1);
     expect(commentsOn(7)[0]?.body).toBe(`${markerTag('plan')}\nplan v1`);
@@ -124,6 +124,90 @@ describe('upsertStickyComment', () => {
     const result = await upsertStickyComment({ octokit, ...target, marker: 'plan', body: 'x' });
     expect(result.action).toBe('failed');
     if (result.action === 'failed') expect(result.message).toMatch(/^could not reach the GitHub API/);
+  });
+
+  it('keeps one comment per site preview marker, beside the plan, each edited in place', async () => {
+    const octokit = clientFor(gh);
+    const plan = await upsertStickyComment({ octokit, ...target, marker: 'plan', body: 'the plan' });
+    const lisle = await upsertStickyComment({
+      octokit,
+      ...target,
+      marker: 'snapshots-lisle',
+      body: 'lisle v1',
+    });
+    const portage = await upsertStickyComment({
+      octokit,
+      ...target,
+      marker: 'snapshots-portage',
+      body: 'portage v1',
+    });
+    expect([plan.action, lisle.action, portage.action]).toEqual(['created', 'created', 'created']);
+    const again = await upsertStickyComment({
+      octokit,
+      ...target,
+      marker: 'snapshots-lisle',
+      body: 'lisle v2',
+    });
+    expect(again).toMatchObject({ action: 'updated', id: lisle.action === 'created' ? lisle.id : -1 });
+    expect(commentsOn(7).map((c) => c.body)).toEqual([
+      `${markerTag('plan')}\nthe plan`,
+      `${markerTag('snapshots-lisle')}\nlisle v2`,
+      `${markerTag('snapshots-portage')}\nportage v1`,
+    ]);
+  });
+
+  it('accepts the marker of the longest site name the schema allows', async () => {
+    const marker = `snapshots-${'s'.repeat(63)}`;
+    const result = await upsertStickyComment({ octokit: clientFor(gh), ...target, marker, body: 'b' });
+    expect(result.action).toBe('created');
+    expect(commentsOn(7)[0]?.body.startsWith(`<!-- lifeboat:${marker} -->\n`)).toBe(true);
+  });
+
+  it('never edits a comment that only quotes the tag further down', async () => {
+    const quoting = gh.addComment({
+      ...target,
+      body: `${markerTag('plan')}\nA description that says ${markerTag('snapshots-lisle')} in passing`,
+    });
+    const result = await upsertStickyComment({
+      octokit: clientFor(gh),
+      ...target,
+      marker: 'snapshots-lisle',
+      body: 'lisle preview',
+    });
+    expect(result.action).toBe('created');
+    expect(gh.state.comments.find((c) => c.id === quoting.id)?.body).toContain('in passing');
+    expect(commentsOn(7)).toHaveLength(2);
+  });
+
+  it('with updateOnly, edits the comment that is there and never starts one', async () => {
+    const octokit = clientFor(gh);
+    for (let i = 0; i < 120; i++) gh.addComment({ ...target, body: `chatter ${i}` });
+    const none = await upsertStickyComment({
+      octokit,
+      ...target,
+      marker: 'snapshots-lisle',
+      body: 'nothing to preview',
+      updateOnly: true,
+    });
+    expect(none).toEqual({ action: 'absent' });
+    // It looked through every page before giving up, and wrote nothing.
+    expect(gh.requests.filter((r) => r.method === 'GET').map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    expect(gh.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+    expect(commentsOn(7)).toHaveLength(120);
+
+    const stale = gh.addComment({ ...target, body: `${markerTag('snapshots-lisle')}\n3 snapshots deleted` });
+    const refreshed = await upsertStickyComment({
+      octokit,
+      ...target,
+      marker: 'snapshots-lisle',
+      body: 'nothing to preview',
+      updateOnly: true,
+    });
+    expect(refreshed).toMatchObject({ action: 'updated', id: stale.id });
+    expect(gh.state.comments.find((c) => c.id === stale.id)?.body).toBe(
+      `${markerTag('snapshots-lisle')}\nnothing to preview`,
+    );
+    expect(commentsOn(7)).toHaveLength(121);
   });
 
   it('refuses a marker that could break out of the HTML comment', async () => {

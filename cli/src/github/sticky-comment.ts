@@ -5,7 +5,8 @@ import type { Octokit } from '@octokit/rest';
 /** GitHub refuses comment bodies longer than this many characters. */
 export const COMMENT_MAX_CHARS = 65_536;
 
-const MARKER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+// Room for `snapshots-<site>` with the longest site name (63) the schema allows.
+const MARKER_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const TRUNCATION_NOTE =
   '\n\n---\n_Truncated: the full text is longer than a GitHub comment allows; see the workflow run for all of it._';
 
@@ -17,10 +18,13 @@ export interface StickyCommentRequest {
   /** Names the comment's purpose, e.g. `plan`; becomes the hidden `<!-- lifeboat:plan -->` tag. */
   marker: string;
   body: string;
+  /** Only edit a comment that is there; never start one (a preview with nothing to say refreshes a stale one). */
+  updateOnly?: boolean;
 }
 
 export type StickyCommentResult =
   | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string }
+  | { action: 'absent' }
   | { action: 'failed'; message: string; status?: number };
 
 export const isValidMarker = (marker: string): boolean => MARKER_NAME.test(marker);
@@ -106,13 +110,16 @@ export const upsertStickyComment = async (request: StickyCommentRequest): Promis
     });
     search: for await (const page of pages) {
       for (const comment of page.data) {
-        if (comment.body?.includes(tag)) {
+        // The tag leads every sticky body; one merely quoted inside another comment (a plan echoing a
+        // description, a human pasting it) must not make that comment the one edited.
+        if (comment.body?.startsWith(tag)) {
           existing = comment;
           break search;
         }
       }
     }
     if (existing === undefined) {
+      if (request.updateOnly === true) return { action: 'absent' };
       const { data } = await octokit.rest.issues.createComment({
         owner,
         repo,

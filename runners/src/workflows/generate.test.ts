@@ -38,10 +38,11 @@ const fileOf = (p: string) => {
 };
 
 describe('generateWorkflows', () => {
-  it('writes one workflow per site plus restore and drill, sorted, the same every time', () => {
+  it('writes one workflow per site plus restore, drill and the PR snapshot preview, sorted, the same every time', () => {
     const files = generateWorkflows(inventory);
     expect(files.map((f) => f.path)).toEqual([
       '.github/workflows/drill.yml',
+      '.github/workflows/plan-snapshots.yml',
       '.github/workflows/restore.yml',
       '.github/workflows/site-lisle.yml',
       '.github/workflows/site-portage.yml',
@@ -76,6 +77,9 @@ describe('generateWorkflows', () => {
       'request_id',
       'requester',
       'approver',
+      'slack_channel',
+      'slack_thread',
+      'slack_message',
     ]);
     expect(inputs.site?.options).toEqual(['lisle', 'portage']);
     expect(inputs.target?.options).toEqual(['alternate', 'in-place']);
@@ -84,6 +88,11 @@ describe('generateWorkflows', () => {
     const step = steps.find((s) => s.run?.includes('main.js run'));
     expect(step?.env?.REQUEST_ID).toBe(`\${{ inputs.request_id }}`);
     expect(step?.run).toContain('--request-id="$REQUEST_ID"');
+    expect(step?.env?.SLACK_MESSAGE).toBe(`\${{ inputs.slack_message }}`);
+    expect(step?.run).toContain('--slack-message="$SLACK_MESSAGE"');
+    const drill = parse(fileOf('.github/workflows/drill.yml'));
+    expect(Object.keys(drill.on.workflow_dispatch?.inputs ?? {})).toContain('slack_thread');
+    expect(drill['run-name']).toContain(`\${{ inputs.request_id }}`);
     for (const wf of [restore, parse(fileOf('.github/workflows/drill.yml'))])
       for (const s of Object.values(wf.jobs).flatMap((j) => j.steps))
         expect(s.run ?? '').not.toContain(`\${{`);

@@ -7,6 +7,7 @@ import {
   renderDrillWorkflow,
   renderRestoreWorkflow,
 } from './dispatch-workflows.js';
+import { PLAN_SNAPSHOTS_WORKFLOW, renderPlanSnapshotsWorkflow } from './plan-snapshots-workflow.js';
 import { renderSiteWorkflow, siteWorkflowPath } from './site-workflow.js';
 import { GENERATED_MARK } from './yaml-text.js';
 
@@ -33,6 +34,8 @@ export const generateWorkflows = (inventory: Inventory): GeneratedFile[] => {
     files.push({ path: RESTORE_WORKFLOW, content: renderRestoreWorkflow(sites) });
     files.push({ path: DRILL_WORKFLOW, content: renderDrillWorkflow(sites) });
   }
+  const planSnapshots = renderPlanSnapshotsWorkflow(sites);
+  if (planSnapshots !== undefined) files.push({ path: PLAN_SNAPSHOTS_WORKFLOW, content: planSnapshots });
   return files.sort((a, b) => a.path.localeCompare(b.path));
 };
 

@@ -8,7 +8,7 @@ import { header, indent } from './yaml-text.js';
 export const siteWorkflowPath = (site: string): string => `.github/workflows/site-${site}.yml`;
 
 /** The environment variables the site's YAML names for credentials, for the header (values never). */
-const credentialNames = (site: Site): string[] => {
+export const credentialNames = (site: Site): string[] => {
   const names = new Set<string>();
   for (const nas of site.spec.nas) {
     if (nas.credentials.passwordEnv !== undefined) names.add(nas.credentials.passwordEnv);
@@ -18,7 +18,8 @@ const credentialNames = (site: Site): string[] => {
   return [...names].sort();
 };
 
-const wrapNames = (names: readonly string[], width = 100): string[] => {
+/** Comma-separated names on lines of at most `width` characters, for a header comment. */
+export const wrapNames = (names: readonly string[], width = 100): string[] => {
   const lines: string[] = [];
   let line = '';
   for (const name of names) {

@@ -1,9 +1,18 @@
 // Steps every generated workflow starts with: the repository at the dispatched commit, Node 20, the CLI built.
 
-export const SETUP_STEPS = `- name: Check out
+/** The setup steps; `fullHistory` fetches every branch, so a plan can read the base ref (`origin/<base>`). */
+export const setupSteps = (fullHistory = false): string => `${
+  fullHistory
+    ? `- name: Check out (full history, so the base branch is there to compare with)
   uses: actions/checkout@v4
   with:
-    persist-credentials: false
+    fetch-depth: 0
+`
+    : `- name: Check out
+  uses: actions/checkout@v4
+  with:
+`
+}    persist-credentials: false
 
 - name: Set up Node 20
   uses: actions/setup-node@v4
@@ -17,6 +26,8 @@ export const SETUP_STEPS = `- name: Check out
 - name: Build
   run: npm run build
 `;
+
+export const SETUP_STEPS = setupSteps();
 
 /** Where a job keeps what it uploads: JSON lines, copied run records, metrics. */
 export const OUT_DIR = '$RUNNER_TEMP/lifeboat';
@@ -37,3 +48,10 @@ export const runnerLabels = (labels: readonly string[]): string[] => [
   'self-hosted',
   ...labels.filter((l, i) => l !== 'self-hosted' && labels.indexOf(l) === i),
 ];
+
+/** `runs-on` for a job that picks its site by an expression (`matrix.site`, …): every site's labels, indexed by it. */
+export const runsOnBySite = (labelsBySite: ReadonlyMap<string, readonly string[]>, key: string): string => {
+  const table: Record<string, string[]> = {};
+  for (const [site, labels] of labelsBySite) table[site] = runnerLabels(labels);
+  return `\${{ fromJSON('${JSON.stringify(table)}')[${key}] }}`;
+};
