@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerBot } from './commands/bot.js';
 import { registerComment } from './commands/comment.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDocs } from './commands/docs.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerExplain } from './commands/explain.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -37,6 +42,11 @@ registerReport(program);
 registerRun(program);
 registerWorkflows(program);
 registerDoctor(program);
+registerDocs(program);
+registerDemo(program);
+registerExplain(program);
+registerAudit(program);
+registerBot(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,12 @@
+export * from './catalogue/index.js';
+export * as demo from './demo/index.js';
 export * as doctor from './doctor/index.js';
 export * from './exec/index.js';
 export * as jobs from './jobs/index.js';
 export * from './ledger/index.js';
+export * from './notify/index.js';
 export * from './reports/index.js';
+export * as retentionPreview from './retention-preview/index.js';
 export * from './run/index.js';
 export * as scheduler from './scheduler/index.js';
 export * as disk from './tools/disk/index.js';

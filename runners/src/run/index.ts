@@ -8,3 +8,4 @@ export * from './requested.js';
 export * from './run-due.js';
 export type { RunEnvironment } from './run-one.js';
 export * from './terminal.js';
+export * from './transient-retry.js';

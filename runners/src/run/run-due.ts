@@ -9,7 +9,9 @@ import {
   repositoryKey,
 } from '../scheduler/index.js';
 import { type DecisionView, decisionView, type JobEnd, type JobSummary, type RunSummary } from './events.js';
+import type { LockBackoff } from './lock-retry.js';
 import { baseOf, jobContext, type RunEnvironment, runnerOf, runOne } from './run-one.js';
+import { withTransientRetry } from './transient-retry.js';
 
 // `lifeboat run --due`: ask the scheduler what is due from the ledger's answers, run each due job in order
 // under its repository's lock, and write what every job answered. The jobs themselves are injected, so this
@@ -32,7 +34,10 @@ export interface PlanOptions {
   retryAfterMs?: number;
 }
 
-export interface RunDueOptions extends PlanOptions, RunEnvironment {}
+export interface RunDueOptions extends PlanOptions, RunEnvironment {
+  /** A job that could not reach its repository is tried again within the tick (false: never). */
+  transientRetry?: LockBackoff | false;
+}
 
 const subjectOf = (s: JobSubject): RunSubject =>
   s.kind === 'policy' ? { policy: s.name } : { image: s.name };
@@ -148,7 +153,21 @@ export const runDue = async (options: RunDueOptions): Promise<RunSummary> => {
       continue;
     }
     const context = jobContext(runner, planned.key);
-    end(await runOne(runner, planned, planned.reason, { index: i + 1, total }, () => fn(planned, context)));
+    const call =
+      options.transientRetry === false
+        ? () => fn(planned, context)
+        : () =>
+            withTransientRetry(() => fn(planned, context), {
+              ...(options.transientRetry ? { backoff: options.transientRetry } : {}),
+              ...(options.signal ? { signal: options.signal } : {}),
+              onRetry: (r) =>
+                emit({
+                  event: 'note',
+                  key: planned.key,
+                  message: `${r.code}: trying again in ${Math.round(r.delayMs / 1000)}s (try ${r.attempt}): ${r.message}`,
+                }),
+            });
+    end(await runOne(runner, planned, planned.reason, { index: i + 1, total }, call));
   }
   const result = summary(jobs);
   emit({ event: 'summary', ...result });

@@ -1,13 +1,15 @@
 // `image-capture`: a whole disk (block device or disk image file) into a new stored image version — the
 // partition table, the bytes before the first partition, and each declared partition through
 // partclone | zstd with its SHA-256 taken in the same pass — published only when complete, then the
-// oldest versions beyond retention are removed.
+// oldest versions beyond retention are removed. A partition is read in place (its device node, or as root a
+// read-only loop device over its range of the disk image) and copied to a scratch file only when neither works.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quote } from '@lifeboat/core';
 import { syncDirectory } from '../../ledger/atomic-write.js';
 import type { PlannedJob } from '../../scheduler/due.js';
+import { attachReadOnlyRange } from '../../tools/disk/loop-device.js';
 import { backupGpt, readPartitionTable } from '../../tools/disk/partition-table.js';
 import { sha256File } from '../../tools/disk/sha256.js';
 import { deviceSize } from '../../tools/disk/space.js';
@@ -36,6 +38,11 @@ export interface ImageCaptureOptions {
   reserveBytes?: number;
   /** Per partition, for partclone and the disk tools. */
   timeoutMs?: number;
+  /**
+   * `auto` (default): read a partition of a disk image file (or of a device without partition nodes)
+   * through a read-only loop device when running as root, else from a scratch copy; `never`: always copy.
+   */
+  loopDevices?: 'auto' | 'never';
 }
 
 export const PARTITION_TABLE_FILE = 'partition-table.sfdisk';
@@ -59,27 +66,67 @@ interface Captured {
   dump: StoredFile;
   gap: StoredFile;
   gptBackup?: StoredFile;
+  /** How each captured partition was read, in order (recorded in the run record's stats). */
+  readVia: PartitionReadVia[];
 }
 
 type Step<T> = { ok: true; value: T } | { ok: false; error: ToolError; outcome?: Outcome };
 
+/** How partclone reads a partition: its own device node, a read-only loop device over its range, or a copy. */
+export type PartitionReadVia = 'partition-device' | 'loop-device' | 'scratch-copy';
+
+interface PartitionSource {
+  path: string;
+  via: PartitionReadVia;
+  /** Detaches the loop device or removes the scratch copy; always called, in a finally. */
+  release: () => Promise<void>;
+}
+
 /**
- * The partition's filesystem as a path partclone can read: the partition's own device node when the source
- * is a block device and the node has exactly the partition's size; otherwise a sparse copy of its range.
+ * The partition's filesystem as a path partclone can read, cheapest first: the partition's own device node
+ * when the source is a block device and the node has exactly the partition's size; a read-only loop device
+ * over the partition's range (root only: no copy, no extra space); otherwise a sparse copy of the range.
  */
 const partitionSource = async (
+  run: ImageRun,
+  options: ImageCaptureOptions,
   source: string,
   sourceIsDevice: boolean,
   p: PartitionRange,
   scratchDir: string,
-  signal: AbortSignal | undefined,
-): Promise<{ path: string; scratch: boolean }> => {
+): Promise<PartitionSource> => {
+  const signal = run.context.signal;
   if (sourceIsDevice && p.node?.startsWith('/dev/')) {
     const node = await stat(p.node).catch(() => undefined);
     if (node?.isBlockDevice() && (await deviceSize(p.node)) === p.sizeBytes)
-      return { path: p.node, scratch: false };
+      return { path: p.node, via: 'partition-device', release: async () => undefined };
+  }
+  if ((options.loopDevices ?? 'auto') === 'auto') {
+    const attached = await attachReadOnlyRange(
+      source,
+      { offsetBytes: p.startBytes, sizeBytes: p.sizeBytes },
+      signal ? { signal } : {},
+    );
+    if (attached.ok) {
+      const { loop } = attached;
+      return {
+        path: loop.device,
+        via: 'loop-device',
+        release: async () => {
+          const problem = await loop.detach();
+          if (problem) run.emit({ type: 'log', message: problem });
+        },
+      };
+    }
+    run.emit({
+      type: 'log',
+      message: `partition ${p.number}: no loop device (${attached.reason}); reading it from a scratch copy`,
+    });
   }
   const path = join(scratchDir, `.scratch-p${p.number}-${randomBytes(4).toString('hex')}.img`);
+  const release = async () => {
+    await rm(path, { force: true });
+  };
   try {
     await copyRangeSparse(source, path, {
       sourceOffset: p.startBytes,
@@ -90,10 +137,10 @@ const partitionSource = async (
       signal,
     });
   } catch (e) {
-    await rm(path, { force: true });
+    await release();
     throw e;
   }
-  return { path, scratch: true };
+  return { path, via: 'scratch-copy', release };
 };
 
 const captureInto = async (
@@ -127,10 +174,12 @@ const captureInto = async (
 
   const scratchDir = options.scratchDir ?? work;
   const partitions: ManifestPartition[] = [];
+  const readVia: PartitionReadVia[] = [];
   const count = layout.partitions.length;
   for (const [i, p] of layout.partitions.entries()) {
     run.emit({ type: 'log', message: `capturing partition ${p.number} (${p.name}, ${p.filesystem})` });
-    const from = await partitionSource(source, sourceIsDevice, p, scratchDir, signal);
+    const from = await partitionSource(run, options, source, sourceIsDevice, p, scratchDir);
+    readVia.push(from.via);
     try {
       const file = partitionFileName(p, spec.capture.compression);
       const captured = await captureFilesystem({
@@ -169,10 +218,13 @@ const captureInto = async (
         usedBytes: c.summary.usedBytes ?? (p.filesystem === 'dd' ? c.rawBytes : p.sizeBytes),
       });
     } finally {
-      if (from.scratch) await rm(from.path, { force: true });
+      await from.release();
     }
   }
-  return { ok: true, value: { partitions, tools, dump, gap, ...(gptBackup ? { gptBackup } : {}) } };
+  return {
+    ok: true,
+    value: { partitions, tools, dump, gap, readVia, ...(gptBackup ? { gptBackup } : {}) },
+  };
 };
 
 const capture = async (run: ImageRun, options: ImageCaptureOptions) => {
@@ -292,6 +344,7 @@ const capture = async (run: ImageRun, options: ImageCaptureOptions) => {
       rawBytes: c.partitions.reduce((n, p) => n + p.rawBytes, 0),
       usedBytes: c.partitions.reduce((n, p) => n + p.usedBytes, 0),
       imageBytes: layout.imageBytes,
+      partitionsReadVia: c.readVia.join(','),
       versionsKept: retention.kept.join(','),
       versionsDeleted: retention.deleted.join(','),
     };
