@@ -102,11 +102,8 @@ const partitionSource = async (
       return { path: p.node, via: 'partition-device', release: async () => undefined };
   }
   if ((options.loopDevices ?? 'auto') === 'auto') {
-    const attached = await attachReadOnlyRange(
-      source,
-      { offsetBytes: p.startBytes, sizeBytes: p.sizeBytes },
-      signal ? { signal } : {},
-    );
+    // Not cancellable: a losetup killed after attaching would leave a device nobody knows to detach.
+    const attached = await attachReadOnlyRange(source, { offsetBytes: p.startBytes, sizeBytes: p.sizeBytes });
     if (attached.ok) {
       const { loop } = attached;
       return {
