@@ -67,6 +67,15 @@ describe('lifeboat docs', () => {
     expect(policies).toContain('lisle-finance-share.md');
     expect(summary.pages).toBeGreaterThan(policies.length);
     expect(await readFile(path.join(docsDir, 'index.md'), 'utf8')).toMatch(/slug: \//);
+    // Troubleshooting explains every code lifeboat emits, the Slack bot's and the runbook lint's included.
+    const troubleshooting = await readFile(path.join(docsDir, 'troubleshooting.md'), 'utf8');
+    for (const code of [
+      'authz.self-approval',
+      'runbook.missing-section',
+      'restic.locked',
+      'schedule.exceeds-rpo',
+    ])
+      expect(troubleshooting).toContain(`{#${code.replaceAll('.', '-')}}`);
     // Same inputs, same bytes.
     const first = await readFile(path.join(docsDir, 'policies', 'lisle-finance-share.md'), 'utf8');
     expect(

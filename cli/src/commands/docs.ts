@@ -4,6 +4,7 @@ import path from 'node:path';
 import { INVENTORY_DIRS, type Problem, quote } from '@lifeboat/core';
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit.js';
+import { everyCode } from './explain.js';
 import { checkStateDir, parseNow } from './runs.js';
 
 export interface DocsOptions {
@@ -107,6 +108,8 @@ export const runDocs = async (options: DocsOptions): Promise<number> => {
       root: options.root,
       outDir: docsDir,
       now,
+      // The troubleshooting page explains every code, the bot's included (docs-site can't import the bot).
+      catalogue: everyCode(),
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     });
     for (const p of generated.problems) say(`lifeboat docs: ${problemText(p)}`);
