@@ -42,6 +42,10 @@ const FS_PROGRAM = /^(?:mkfs|fsck)\.[a-z0-9]+$/;
 /** Slack Web API methods (`chat.update`): the notifier calls them by name. */
 const SLACK_METHOD = /^(?:chat|conversations|users|views|reactions|auth|apps|files)\.[a-z]+$/;
 
+/** GitHub Actions expression contexts (`matrix.site`, `steps.x`) that the workflow generators write. */
+const ACTIONS_CONTEXT =
+  /^(?:github|matrix|steps|inputs|secrets|env|vars|needs|runner|job|strategy)\.[a-z_]+$/;
+
 /** partclone's per-filesystem binaries, which share the `partclone.` prefix with partclone's codes. */
 export const PROGRAM_NAMES = new Set([
   'partclone.btrfs',
@@ -70,7 +74,13 @@ export interface Scan {
 }
 
 const isCode = (text: string): boolean => {
-  if (!CODE_SHAPE.test(text) || PROGRAM_NAMES.has(text) || FS_PROGRAM.test(text) || SLACK_METHOD.test(text))
+  if (
+    !CODE_SHAPE.test(text) ||
+    PROGRAM_NAMES.has(text) ||
+    FS_PROGRAM.test(text) ||
+    SLACK_METHOD.test(text) ||
+    ACTIONS_CONTEXT.test(text)
+  )
     return false;
   return !FILE_EXTENSIONS.has(text.slice(text.lastIndexOf('.') + 1));
 };
