@@ -109,7 +109,10 @@ describe('lifeboat demo: real runs', () => {
     const doc = JSON.parse(run.stdout) as Omit<demo.DemoResult, 'records'> & { records: number };
     expect(doc.ok).toBe(true);
     expect(doc.steps.map((s) => `${s.step}:${s.outcome}`).filter((s) => !s.endsWith(':ok'))).toEqual([]);
-    expect(doc.steps.length).toBe(15);
+    expect(doc.steps.length).toBe(16);
+    // The last step: the runbook pages of the demo site, generated from the records just written.
+    expect(doc.steps.at(-1)).toMatchObject({ step: 'docs', outcome: 'ok' });
+    expect(doc.steps.at(-1)?.figure).toMatch(/^\d+ pages in the work directory$/);
     expect(doc.records).toBe(13);
     expect(doc.report?.summary.green).toBe(3);
     expect(await readdir(parent)).toEqual([]);

@@ -68,9 +68,10 @@ export const runDemoCommand = async (options: DemoCommandOptions): Promise<numbe
     const parentDir = await checkWorkdir(options.workdir);
     const json = options.json === true;
     const tty = !json && process.stderr.isTTY === true;
-    const [runners, validators] = await Promise.all([
+    const [runners, validators, docsSite] = await Promise.all([
       import('@lifeboat/runners'),
       import('@lifeboat/validators'),
+      import('@lifeboat/docs-site'),
     ]);
     const progress = json
       ? undefined
@@ -88,13 +89,25 @@ export const runDemoCommand = async (options: DemoCommandOptions): Promise<numbe
     const result = await runners.demo.runDemo({
       validate: validators.validateInventory,
       catalogue: validators.catalogue(),
+      // The runbook pages of the demo site: status green from the records the demo just wrote.
+      docs: async ({ root, stateDir, outDir, now }) => {
+        const generated = await docsSite.generateDocs({ root, stateDir, outDir, now });
+        const error = generated.problems.find((p) => p.severity === 'error');
+        return error === undefined
+          ? { ok: true, pages: generated.files.length }
+          : {
+              ok: false,
+              code: error.code,
+              message: `${error.file}:${error.line}:${error.col} ${error.message}`,
+            };
+      },
       signal: controller.signal,
       ...(parentDir === undefined ? {} : { parentDir }),
       ...(options.keep ? { keep: true } : {}),
       ...(progress ? { onEvent: (e: RunEvent) => progress(e) } : {}),
       // Steps that are not jobs (validate, report) get their own line; jobs have theirs from the progress.
       onStep: (s: demo.DemoStep) => {
-        if (!json && (s.step === 'validate' || s.step === 'report'))
+        if (!json && (s.step === 'validate' || s.step === 'report' || s.step === 'docs'))
           process.stderr.write(
             `${s.outcome === 'ok' ? 'ok       ' : 'FAILED   '} ${s.step} ${s.subject}: ${s.figure}\n`,
           );

@@ -14,4 +14,10 @@ export const DEMO_CODES = {
       'After the demo ran, the report has at least one policy or image whose objectives are not met (a failed job, a backup older than its RPO, a failed drill); the message names it and the first reason.',
     fix: "Look at the failed step above it and its code (`lifeboat explain <code>`), or the whole report: `lifeboat report --format md` with the demo's state directory.",
   },
+  'demo.docs-failed': {
+    title: 'Demo could not generate the runbook pages',
+    cause:
+      'The last step generates the runbook site from the demo inventory and its run records, and the generator threw (a file it could not write, or a bug); the message says what.',
+    fix: 'Run `lifeboat docs --no-build` on the example inventory to see the same error with its file; report it if the message names no file of yours.',
+  },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -54,6 +54,11 @@ export interface DemoOptions {
   validate: (loaded: LoadInventoryResult) => Problem[];
   /** Codes beyond the runners' and core's (the validation rules'), for the fix of a failing step. */
   catalogue?: Readonly<Record<string, { fix: string }>>;
+  /**
+   * The runbook site's pages from the demo's inventory and run records (docs-site's generateDocs, injected:
+   * docs-site depends on runners, not the other way round). Called last, before the work directory goes.
+   */
+  docs?: (input: { root: string; stateDir: string; outDir: string; now: Date }) => Promise<DemoDocsResult>;
   /** Every event of the jobs run, as `lifeboat run` emits them (progress bars, log lines). */
   onEvent?: (event: RunEvent) => void;
   /** Each step as it ends. */
@@ -63,6 +68,8 @@ export interface DemoOptions {
   /** The runner's environment the demo adds its own variables to (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
 }
+
+export type DemoDocsResult = { ok: true; pages: number } | { ok: false; code: string; message: string };
 
 export interface DemoResult {
   ok: boolean;
@@ -289,6 +296,35 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
     if (!options.keep) await rm(root, { recursive: true, force: true }).catch(() => undefined);
   }
 
+  /** 10. the runbook pages, status page included, from the same inventory and records. */
+  async function docsStep(docs: NonNullable<DemoOptions['docs']>, now: Date): Promise<void> {
+    const docsStart = performance.now();
+    const outDir = join(root, 'site-docs');
+    const generated = await docs({ root: layout.inventory, stateDir: layout.state, outDir, now }).catch(
+      (e: unknown): DemoDocsResult => ({
+        ok: false,
+        code: 'demo.docs-failed',
+        message: e instanceof Error ? e.message : String(e),
+      }),
+    );
+    addStep({
+      step: 'docs',
+      subject: 'runbook site pages',
+      outcome: generated.ok ? 'ok' : 'failed',
+      durationSeconds: (performance.now() - docsStart) / 1000,
+      figure: generated.ok
+        ? `${generated.pages} pages in ${options.keep ? outDir : 'the work directory'}`
+        : '',
+      records: [],
+      ...(generated.ok
+        ? {}
+        : {
+            error: { code: generated.code, message: generated.message },
+            fix: fixFor(generated.code, options.catalogue),
+          }),
+    });
+  }
+
   /** 9. the report from the ledger, figures from the records; the result. */
   async function finish(inventory?: Inventory): Promise<DemoResult> {
     const read = await readRunRecords(layout.state, { site: DEMO_SITE }).catch(() => undefined);
@@ -318,6 +354,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
         // Red follows from a failed job above, whose step carries the code and its fix.
         ...(red[0] ? { reason: `${red[0].name}: ${red[0].reasons[0] ?? 'red'}` } : {}),
       });
+      if (options.docs) await docsStep(options.docs, at);
     }
     const ok =
       error === undefined &&

@@ -18,7 +18,8 @@ export type DemoStepName =
   | 'image-restore'
   | 'image-drill'
   | 'sync'
-  | 'report';
+  | 'report'
+  | 'docs';
 
 export interface DemoStep {
   step: DemoStepName;
