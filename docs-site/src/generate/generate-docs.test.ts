@@ -131,6 +131,15 @@ describe('status page', () => {
     // Without a `now`, the newest record is "now": never the wall clock.
     const built = await buildPages({ root, outDir: 'unused', stateDir: state });
     expect(built.files.find((f) => f.path === 'status.md')?.content).toContain('As of 2026-03-10 10:15 UTC');
+    expect(page).not.toContain('No run records were available');
+  });
+
+  it('says when red means "no evidence" because no run record was available at all', async () => {
+    const empty = path.join(root, 'empty-state');
+    await mkdir(empty, { recursive: true });
+    const page = await pageOf('status.md', { stateDir: empty });
+    expect(page).toContain('No run records were available where this site was built');
+    expect(page).toMatch(/🔴 red.*lisle-finance-share/);
   });
 });
 

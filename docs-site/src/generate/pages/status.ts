@@ -44,6 +44,12 @@ export const statusPage = (ctx: DocsContext): PageOutput => {
     text(
       `As of ${formatUtc(ctx.now)}, from the run records: ${summary.red} red, ${summary.amber} amber, ${summary.green} green.`,
     ),
+    rows.length > 0 &&
+    rows.every((r) => r.ageSeconds === null && r.drill.lastAt === null && r.lastRun === null)
+      ? text(
+          "No run records were available where this site was built (they live on each site's runner, in its state directory): every row is red for lack of evidence, not because a job failed. Build it where the records are, with `lifeboat docs --state-dir DIR`.",
+        )
+      : undefined,
     text(
       'Red: the newest good copy is older than the RPO, or the last drill failed or missed the RTO. Amber: close to the RPO, a drill overdue, or a recent job failed. Green: all objectives met.',
     ),
