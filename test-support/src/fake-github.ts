@@ -1,6 +1,6 @@
 // A local stand-in for the GitHub REST API, so tests exercise real HTTP through Octokit without the network.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { readBody, startLoopbackServer } from './loopback-server.js';
 
 /** An issue or pull-request comment as the fake stores it. */
 export interface FakeComment {
@@ -146,23 +146,6 @@ interface Reply {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'Payload too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 const tokenOf = (header: string | undefined): string | undefined => {
   const match = /^(?:token|bearer)\s+(\S+)$/i.exec(header?.trim() ?? '');
@@ -499,15 +482,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
   };
 
-  let idleTimer: NodeJS.Timeout | undefined;
-  let resolveClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => {
-    resolveClosed = resolve;
-  });
-  let closing: Promise<void> | undefined;
-
-  const server = createServer((req, res) => {
-    armIdleTimer();
+  const server = await startLoopbackServer(idleTimeoutMs, (req, res, armIdleTimer) => {
     const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -519,7 +494,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     };
     requests.push(record);
     const handle = async (): Promise<Reply> => {
-      const text = await readBody(req);
+      const text = await readBody(req, MAX_BODY_BYTES, () => new HttpError(413, 'Payload too large'));
       if (text.length > 0) {
         try {
           record.body = JSON.parse(text);
@@ -548,28 +523,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       });
   });
 
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      clearTimeout(idleTimer);
-      server.close(() => resolve());
-      // Keep-alive connections from fetch would otherwise hold close() open.
-      server.closeAllConnections();
-    }).then(resolveClosed);
-    return closing;
-  };
+  url = `http://127.0.0.1:${server.port}`;
 
-  function armIdleTimer(): void {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => void close(), idleTimeoutMs);
-    idleTimer.unref();
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  armIdleTimer();
-
-  return { url, state, requests, addComment, addRun, closed, close };
+  return { url, state, requests, addComment, addRun, closed: server.closed, close: server.close };
 };

@@ -1,8 +1,7 @@
 // A local stand-in for the Slack Web API (the subset lifeboat's bot uses), so tests drive Bolt's real WebClient
 // over HTTP on loopback: form or JSON bodies, Bearer token, `{ok:true,…}` / `{ok:false,error}` like Slack.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readBody, startLoopbackServer } from './loopback-server.js';
 
 /** One Web API call as the fake saw it. */
 export interface FakeSlackCall {
@@ -92,23 +91,6 @@ const MAX_TEXT = 40_000;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SlackError('request_too_large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 /** Form values that hold JSON (blocks, view, …) arrive as strings from WebClient; decode them. */
 const decodeArgs = (contentType: string, text: string): Record<string, unknown> => {
@@ -344,21 +326,13 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
     }
   };
 
-  let idleTimer: NodeJS.Timeout | undefined;
-  let resolveClosed: () => void = () => {};
-  const closed = new Promise<void>((r) => {
-    resolveClosed = r;
-  });
-  let closing: Promise<void> | undefined;
-
-  const server = createServer((req, res) => {
-    armIdleTimer();
+  const server = await startLoopbackServer(idleTimeoutMs, (req, res, armIdleTimer) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
       armIdleTimer();
     };
-    void readBody(req)
+    void readBody(req, MAX_BODY_BYTES, () => new SlackError('request_too_large'))
       .then((text) => {
         const ct = String(req.headers['content-type'] ?? '');
         // response_url endpoints: JSON bodies, plain `ok` reply as Slack's hooks give.
@@ -404,26 +378,7 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
       .catch(() => reply(413, { ok: false, error: 'request_too_large' }));
   });
 
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      clearTimeout(idleTimer);
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }).then(resolveClosed);
-    return closing;
-  };
-  function armIdleTimer(): void {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => void close(), idleTimeoutMs);
-    idleTimer.unref();
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  armIdleTimer();
+  origin = `http://127.0.0.1:${server.port}/`;
 
   return {
     url: `${origin}api/`,
@@ -444,7 +399,7 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
     setFailure: (error) => {
       failWith = error;
     },
-    closed,
-    close,
+    closed: server.closed,
+    close: server.close,
   };
 };

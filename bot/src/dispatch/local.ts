@@ -4,10 +4,11 @@ import type { Inventory, RunRecord } from '@lifeboat/core';
 import {
   type JobRegistry,
   type JobRequest,
-  jobs,
   type LockBackoff,
   type RestoreFn,
   type RunEvent,
+  requestJobs,
+  requestRestores,
   runRequested,
   scheduler,
 } from '@lifeboat/runners';
@@ -37,38 +38,6 @@ export interface LocalDispatcherOptions {
   progressEveryMs?: number;
   clock?: () => Date;
 }
-
-const defaultJobs = (): JobRegistry => ({ ...jobs.RESTIC_JOBS, 'image-drill': jobs.IMAGE_JOBS.drill() });
-
-/** Image restores from the bot go to a new file in the sandbox, never to a device (as `lifeboat run` does). */
-const imageRestoreToSandbox: RestoreFn = (request, context) =>
-  jobs.IMAGE_JOBS['image-restore']({
-    target: path.join(context.sandboxDir, `image-restore-${request.requestId}.img`),
-  })(
-    {
-      key: `restore:image:${request.subject.name}:${request.requestId}`,
-      job: 'drill',
-      subjects: [request.subject],
-      repository: request.repository,
-      heavy: true,
-      status: 'due',
-      missed: 0,
-      reason: `requested (request ${request.requestId})`,
-    },
-    context,
-  );
-
-const defaultRestores = (): Readonly<Partial<Record<string, RestoreFn>>> => ({
-  restore: (request, context) =>
-    jobs.restoreFiles({
-      policy: request.subject.name,
-      snapshot: request.snapshot,
-      paths: request.paths,
-      target: request.target,
-      context,
-    }),
-  'image-restore': imageRestoreToSandbox,
-});
 
 /** The runner's request for a bot request. */
 export const jobRequestOf = (request: BotRequest): JobRequest => {
@@ -190,8 +159,8 @@ export const createLocalDispatcher = (options: LocalDispatcherOptions): Dispatch
         env: options.env ?? process.env,
         onEvent,
         request: jobRequestOf(request),
-        jobs: options.jobs ?? defaultJobs(),
-        restores: options.restores ?? defaultRestores(),
+        jobs: options.jobs ?? requestJobs(),
+        restores: options.restores ?? requestRestores(),
         ...(options.lockBackoff ? { lockBackoff: options.lockBackoff } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(link !== undefined ? { links: { slackThread: link } } : {}),

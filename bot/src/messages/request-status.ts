@@ -1,6 +1,7 @@
+import { disk } from '@lifeboat/runners';
 import type { BotRequest, RequestState } from '../requests/index.js';
 import { explain } from './explain.js';
-import { clip, escapeMrkdwn, humanBytes, humanDuration, mention } from './slack-text.js';
+import { clip, escapeMrkdwn, humanDuration, mention } from './slack-text.js';
 
 // The ONE status message of a request: posted when it is made, updated as it moves (approval, start,
 // progress, result), so the channel shows one line per restore, never a stream.
@@ -71,7 +72,7 @@ export const requestStatusMessage = (request: BotRequest, extras: StatusExtras =
   if (r.result) {
     const res = r.result;
     const parts = [escapeMrkdwn(res.summary)];
-    if (res.bytes !== undefined) parts.push(`size ${humanBytes(res.bytes)}`);
+    if (res.bytes !== undefined) parts.push(`size ${disk.formatBytes(res.bytes)}`);
     if (res.durationSeconds !== undefined) {
       const rto = extras.rtoSeconds;
       parts.push(

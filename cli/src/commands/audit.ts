@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { quote } from '@lifeboat/core';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 
 export interface AuditCommandOptions {
   format?: string;
@@ -57,10 +57,7 @@ export const runAudit = async (
     out(bot.renderAudit(events, format, { jsonLines: options.lines === true }));
     return EXIT.ok;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat audit: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('audit', err);
   }
 };
 

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { quote } from '@lifeboat/core';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 import { isValidMarker, markerTag, upsertStickyComment } from '../github/sticky-comment.js';
 
 const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
@@ -123,10 +123,7 @@ const runComment = async (options: CommentOptions): Promise<number> => {
     process.stdout.write(`${result.action} ${result.url}\n`);
     return EXIT.ok;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat comment: ${prefix}${redact(message, token)}\n`);
-    return EXIT.usage;
+    return commandFailed('comment', err, (message) => redact(message, token));
   }
 };
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { quote } from '@lifeboat/core';
 import type { demo, RunEvent } from '@lifeboat/runners';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { cancelOnSignal } from '../cancel-on-signal.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 
 export interface DemoCommandOptions {
   keep?: boolean;
@@ -56,14 +57,9 @@ export const failureLines = (result: demo.DemoResult): string[] => {
 };
 
 export const runDemoCommand = async (options: DemoCommandOptions): Promise<number> => {
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) process.exit(130);
-    process.stderr.write(`\nlifeboat demo: ${signal}: stopping the running job, then cleaning up\n`);
-    controller.abort();
-  };
+  const cancel = cancelOnSignal(
+    (signal) => `\nlifeboat demo: ${signal}: stopping the running job, then cleaning up\n`,
+  );
   try {
     const parentDir = await checkWorkdir(options.workdir);
     const json = options.json === true;
@@ -82,8 +78,7 @@ export const runDemoCommand = async (options: DemoCommandOptions): Promise<numbe
           },
           { tty },
         );
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    cancel.listen();
     if (!json)
       process.stderr.write('lifeboat demo: starting a site on 127.0.0.1 (NAS, image store, cloud)\n');
     const result = await runners.demo.runDemo({
@@ -101,7 +96,7 @@ export const runDemoCommand = async (options: DemoCommandOptions): Promise<numbe
               message: `${error.file}:${error.line}:${error.col} ${error.message}`,
             };
       },
-      signal: controller.signal,
+      signal: cancel.signal,
       ...(parentDir === undefined ? {} : { parentDir }),
       ...(options.keep ? { keep: true } : {}),
       ...(progress ? { onEvent: (e: RunEvent) => progress(e) } : {}),
@@ -134,13 +129,9 @@ export const runDemoCommand = async (options: DemoCommandOptions): Promise<numbe
     if (result.error !== undefined && result.steps.length === 0) return EXIT.usage;
     return result.ok ? EXIT.ok : EXIT.problems;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat demo: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('demo', err);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
   }
 };
 

@@ -1,9 +1,10 @@
 // `lifeboat docs`: generate the runbook site's pages from the inventory and run records, build it, serve it.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { INVENTORY_DIRS, type Problem, quote } from '@lifeboat/core';
+import { type Problem, quote } from '@lifeboat/core';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
+import { checkRoot } from '../options/root.js';
 import { everyCode } from './explain.js';
 import { checkStateDir, parseNow } from './runs.js';
 
@@ -35,27 +36,6 @@ Exit codes:
   0  generated (and built, and served until Ctrl-C, when asked)
   1  the inventory has errors (run lifeboat validate), or the site did not build (the line says why)
   2  usage error (bad flag value, --root or --state-dir missing) or internal error`;
-
-const checkRoot = async (root: string): Promise<void> => {
-  const isDirectory = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => undefined,
-  );
-  if (isDirectory === undefined) throw new UsageError(`--root ${quote(root, 200)} does not exist`);
-  if (!isDirectory) throw new UsageError(`--root ${quote(root, 200)} is not a directory`);
-  const present = await Promise.all(
-    INVENTORY_DIRS.map((dir) =>
-      stat(path.join(root, dir)).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ),
-    ),
-  );
-  if (!present.some(Boolean))
-    throw new UsageError(
-      `--root ${quote(root, 200)} has none of ${INVENTORY_DIRS.map((d) => `${d}/`).join(', ')}`,
-    );
-};
 
 /** `--port`: 0 (any free port) to 65535. */
 export const parsePort = (text: string): number => {
@@ -163,10 +143,7 @@ export const runDocs = async (options: DocsOptions): Promise<number> => {
     await server.close();
     return finish(EXIT.ok);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat docs: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('docs', err);
   }
 };
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Inventory, loadInventory, Name, quote, type Site } from '@lifeboat/core';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 
 export interface DoctorCommandOptions {
   site?: string;
@@ -77,10 +77,7 @@ export const runDoctorCommand = async (options: DoctorCommandOptions): Promise<n
     );
     return report.ok ? EXIT.ok : EXIT.problems;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat doctor: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('doctor', err);
   }
 };
 

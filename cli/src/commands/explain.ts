@@ -4,7 +4,7 @@ import { BOT_CATALOGUE } from '@lifeboat/bot';
 import { type CatalogueEntry, quote } from '@lifeboat/core';
 import { DOCS_CATALOGUE } from '@lifeboat/docs-site';
 import { type Catalogue, codePrefix, fullCatalogue } from '@lifeboat/runners';
-import { catalogue as validationCatalogue } from '@lifeboat/validators';
+import { editDistance, catalogue as validationCatalogue } from '@lifeboat/validators';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 
@@ -33,19 +33,6 @@ Exit codes:
   1  unknown code (the nearest known codes are suggested)
   2  usage error`;
 
-const distance = (a: string, b: string): number => {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
-};
-
 /**
  * Up to `limit` known codes nearest to `code`: within a few edits, or sharing its prefix or its last word
  * (`restic.lock` → `restic.locked`; `locked` → `restic.locked`), nearest first.
@@ -58,7 +45,7 @@ export const nearestCodes = (code: string, codes: readonly string[], limit = 3):
   const maxEdits = Math.max(2, Math.floor(wanted.length / 4));
   return codes
     .map((c) => {
-      const edits = distance(wanted, c);
+      const edits = editDistance(wanted, c);
       const sameTail = c.slice(c.indexOf('.') + 1) === tail || c.endsWith(`.${wanted}`);
       const related =
         sameTail || c.includes(wanted) || (wanted.includes('.') && codePrefix(c) === codePrefix(wanted));

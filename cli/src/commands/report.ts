@@ -1,10 +1,10 @@
 // `lifeboat report`: per policy and image, are the objectives met — as JSON, CSV or Markdown, plus metrics.
-import { stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { formatDuration, INVENTORY_DIRS, loadInventory, parseDuration, quote } from '@lifeboat/core';
+import { writeFile } from 'node:fs/promises';
+import { formatDuration, loadInventory, parseDuration, quote } from '@lifeboat/core';
 import type { ReportFormat } from '@lifeboat/runners';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
+import { checkRoot } from '../options/root.js';
 import { checkStateDir, parseNow, problemLine } from './runs.js';
 
 export interface ReportCommandOptions {
@@ -41,27 +41,6 @@ textfile collector. When GITHUB_STEP_SUMMARY is set, the Markdown table is appen
 Exit codes:
   0  report written (whatever its colours)
   2  usage error (bad flag value, --root or --state-dir missing) or internal error`;
-
-const checkRoot = async (root: string): Promise<void> => {
-  const isDirectory = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => undefined,
-  );
-  if (isDirectory === undefined) throw new UsageError(`--root ${quote(root, 200)} does not exist`);
-  if (!isDirectory) throw new UsageError(`--root ${quote(root, 200)} is not a directory`);
-  const present = await Promise.all(
-    INVENTORY_DIRS.map((dir) =>
-      stat(path.join(root, dir)).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ),
-    ),
-  );
-  if (!present.some(Boolean))
-    throw new UsageError(
-      `--root ${quote(root, 200)} has none of ${INVENTORY_DIRS.map((d) => `${d}/`).join(', ')}`,
-    );
-};
 
 export const runReport = async (options: ReportCommandOptions): Promise<number> => {
   try {
@@ -152,10 +131,7 @@ export const runReport = async (options: ReportCommandOptions): Promise<number> 
       });
     return EXIT.ok;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat report: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('report', err);
   }
 };
 

@@ -1,8 +1,8 @@
 // `lifeboat run`: on a site's runner, do what is due now (or one requested drill or restore), with a
 // progress bar for people, JSON lines for machines, run records, metrics and a job summary.
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { INVENTORY_DIRS, type Inventory, loadInventory, Name, quote, type Site } from '@lifeboat/core';
+import { type Inventory, loadInventory, Name, quote, type Site } from '@lifeboat/core';
 import type {
   JobRegistry,
   JobRequest,
@@ -12,7 +12,9 @@ import type {
   RunSummary,
 } from '@lifeboat/runners';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { cancelOnSignal } from '../cancel-on-signal.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
+import { checkRoot } from '../options/root.js';
 import { runNotify } from './run-notify.js';
 import { parseNow } from './runs.js';
 
@@ -85,26 +87,6 @@ const checkName = (flag: string, value: string | undefined): string | undefined 
   if (value !== undefined && !NAME.test(value))
     throw new UsageError(`${flag} ${quote(value, 70)} is not a name (lower-case letters, digits and dashes)`);
   return value;
-};
-
-const checkRoot = async (root: string): Promise<void> => {
-  const isDirectory = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => undefined,
-  );
-  if (isDirectory !== true) throw new UsageError(`--root ${quote(root, 200)} is not a directory`);
-  const present = await Promise.all(
-    INVENTORY_DIRS.map((dir) =>
-      stat(path.join(root, dir)).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ),
-    ),
-  );
-  if (!present.some(Boolean))
-    throw new UsageError(
-      `--root ${quote(root, 200)} has none of ${INVENTORY_DIRS.map((d) => `${d}/`).join(', ')}`,
-    );
 };
 
 const ensureDir = async (flag: string, dir: string): Promise<void> => {
@@ -191,38 +173,9 @@ const registries = async (): Promise<{
   jobs: JobRegistry;
   restores: Readonly<Partial<Record<string, RestoreFn>>>;
 }> => {
-  const { jobs } = await import('@lifeboat/runners');
-  return {
-    jobs: { ...jobs.RESTIC_JOBS, 'image-drill': jobs.IMAGE_JOBS.drill() },
-    restores: {
-      restore: (request, context) =>
-        jobs.restoreFiles({
-          policy: request.subject.name,
-          snapshot: request.snapshot,
-          paths: request.paths,
-          target: request.target,
-          context,
-        }),
-      // Dispatched image restores (the bot's /restore of an image) land in a new file in the sandbox, never
-      // on a device: the image is restored and verified there, the same as the bot's local dispatcher does.
-      'image-restore': (request, context) =>
-        jobs.IMAGE_JOBS['image-restore']({
-          target: path.join(context.sandboxDir, `image-restore-${request.requestId}.img`),
-        })(
-          {
-            key: `restore:image:${request.subject.name}:${request.requestId}`,
-            job: 'drill',
-            subjects: [request.subject],
-            repository: request.repository,
-            heavy: true,
-            status: 'due',
-            missed: 0,
-            reason: `requested (request ${request.requestId})`,
-          },
-          context,
-        ),
-    },
-  };
+  // The bot's local dispatcher uses the same set: image restores land in the sandbox, never on a device.
+  const { requestJobs, requestRestores } = await import('@lifeboat/runners');
+  return { jobs: requestJobs(), restores: requestRestores() };
 };
 
 const afterRun = async (
@@ -264,16 +217,10 @@ const afterRun = async (
 };
 
 export const runRun = async (options: RunCommandOptions): Promise<number> => {
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) process.exit(130);
-    process.stderr.write(
+  const cancel = cancelOnSignal(
+    (signal) =>
       `\nlifeboat run: ${signal}: cancelling the running job; no further job starts (again to exit at once)\n`,
-    );
-    controller.abort();
-  };
+  );
   try {
     const site = checkName('--site', given(options.site));
     if (site === undefined) throw new UsageError('--site is required');
@@ -347,12 +294,11 @@ export const runRun = async (options: RunCommandOptions): Promise<number> => {
       stateDir,
       sandboxDir,
       env: process.env,
-      signal: controller.signal,
+      signal: cancel.signal,
       onEvent,
       ...(links === undefined ? {} : { links }),
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    cancel.listen();
     const summary =
       request === undefined
         ? await runners.runDue({ ...environment, now, jobs })
@@ -363,13 +309,9 @@ export const runRun = async (options: RunCommandOptions): Promise<number> => {
     await afterRun(summary, inventory, site, stateDir, options);
     return summary.ok ? EXIT.ok : EXIT.problems;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat run: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('run', err);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
   }
 };
 

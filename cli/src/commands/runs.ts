@@ -14,7 +14,7 @@ import {
 } from '@lifeboat/core';
 import type { RunFilter, RunJobKind, RunOutcome } from '@lifeboat/runners';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 
 export interface RunsOptions {
   root: string;
@@ -206,10 +206,7 @@ export const runRuns = async (options: RunsOptions): Promise<number> => {
     );
     return EXIT.ok;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat runs: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('runs', err);
   }
 };
 

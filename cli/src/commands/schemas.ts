@@ -4,7 +4,7 @@ import path from 'node:path';
 import { JSON_SCHEMA_DIR, quote, renderJsonSchemas } from '@lifeboat/core';
 import { oneLine } from '@lifeboat/validators';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 
 export interface SchemasOptions {
   root: string;
@@ -86,10 +86,7 @@ export const runSchemas = async (options: SchemasOptions): Promise<number> => {
     await checkRoot(options.root);
     return options.write ? await runWrite(options.root) : await runCheck(options.root);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat schemas: ${prefix}${oneLine(message)}\n`);
-    return EXIT.usage;
+    return commandFailed('schemas', err, oneLine);
   }
 };
 

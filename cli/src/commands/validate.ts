@@ -4,7 +4,6 @@ import path from 'node:path';
 import {
   type CatalogueEntry,
   hasErrors,
-  INVENTORY_DIRS,
   type Inventory,
   loadInventory,
   type Problem,
@@ -19,7 +18,8 @@ import {
   validateInventory,
 } from '@lifeboat/validators';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
+import { checkHasInventory } from '../options/root.js';
 
 export interface ValidateOptions {
   root: string;
@@ -55,20 +55,8 @@ const checkRoot = async (root: string): Promise<void> => {
     );
   }
   if (!isDirectory) throw new UsageError(`--root ${quote(root, 200)} is not a directory`);
-  const present = await Promise.all(
-    INVENTORY_DIRS.map((dir) =>
-      stat(path.join(root, dir)).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ),
-    ),
-  );
   // Validating a folder that holds no inventory is a wrong --root, not a clean result.
-  if (!present.some(Boolean)) {
-    throw new UsageError(
-      `--root ${quote(root, 200)} has none of ${INVENTORY_DIRS.map((d) => `${d}/`).join(', ')}`,
-    );
-  }
+  await checkHasInventory(root);
 };
 
 /**
@@ -122,10 +110,7 @@ export const runValidate = async (options: ValidateOptions): Promise<number> => 
     }
     return hasErrors(problems) ? EXIT.problems : EXIT.ok;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat validate: ${prefix}${oneLine(message)}\n`);
-    return EXIT.usage;
+    return commandFailed('validate', err, oneLine);
   }
 };
 

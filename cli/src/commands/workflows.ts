@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadInventory, quote } from '@lifeboat/core';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../exit.js';
+import { commandFailed, EXIT, UsageError } from '../exit.js';
 
 export interface WorkflowsOptions {
   root: string;
@@ -76,10 +76,7 @@ export const runWorkflows = async (options: WorkflowsOptions): Promise<number> =
     for (const s of status) process.stdout.write(`${s.state.padEnd(10)} ${s.path}\n`);
     return EXIT.ok;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const prefix = err instanceof UsageError ? '' : 'internal error: ';
-    process.stderr.write(`lifeboat workflows: ${prefix}${message.split('\n')[0]}\n`);
-    return EXIT.usage;
+    return commandFailed('workflows', err);
   }
 };
 

@@ -20,6 +20,17 @@ export interface Problem {
 
 export type PathSegment = string | number;
 
+/** A problem with a whole file (unreadable, refused, not ours): line 1, column 1, no path inside it. */
+export const fileProblem = (code: string, severity: Severity, message: string, file: string): Problem => ({
+  code,
+  severity,
+  message,
+  file,
+  line: 1,
+  col: 1,
+  path: '',
+});
+
 /** `['spec', 'paths', 0]` → `spec.paths[0]`. */
 export const formatPath = (segments: readonly PathSegment[]): string =>
   segments.reduce<string>((out, seg) => {

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Problem } from '@lifeboat/core';
+import { fileProblem, type Problem } from '@lifeboat/core';
 import type { PageFile } from './pages/page-file.js';
 
 // Writing the generated tree: only inside outDir, and only removing files a previous run listed, so a
@@ -27,15 +27,12 @@ export const writeTree = async (outDir: string, files: readonly PageFile[]): Pro
     }
   } else if (present.length > 0) {
     return [
-      {
-        code: 'docs.out-dir-not-generated',
-        severity: 'error',
-        message: `output folder ${JSON.stringify(outDir)} is not empty and was not written by lifeboat docs; nothing written`,
-        file: outDir,
-        line: 1,
-        col: 1,
-        path: '',
-      },
+      fileProblem(
+        'docs.out-dir-not-generated',
+        'error',
+        `output folder ${JSON.stringify(outDir)} is not empty and was not written by lifeboat docs; nothing written`,
+        outDir,
+      ),
     ];
   }
   const dirs = new Set<string>();

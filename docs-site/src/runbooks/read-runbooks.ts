@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Problem } from '@lifeboat/core';
+import { fileProblem, type Problem } from '@lifeboat/core';
 
 // The hand-written runbooks under <root>/runbooks: regular .md files only (links and huge files refused),
 // sorted, decoded strictly as UTF-8 — shared by the lint in `lifeboat validate` and the generator.
@@ -16,15 +16,8 @@ export interface RunbookSource {
   text: string;
 }
 
-const unreadable = (file: string, message: string): Problem => ({
-  code: 'runbook.unreadable',
-  severity: 'error',
-  message,
-  file,
-  line: 1,
-  col: 1,
-  path: '',
-});
+const unreadable = (file: string, message: string): Problem =>
+  fileProblem('runbook.unreadable', 'error', message, file);
 
 /** Every runbook, or none when the folder is missing. */
 export const readRunbooks = async (

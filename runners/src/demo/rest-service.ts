@@ -1,5 +1,5 @@
 // The demo's NAS: `rclone serve restic` on a free loopback port, started through the exec choke point.
-// (Tests have a richer twin in testing/rest-server.ts; production code may not import test helpers.)
+// testing/rest-server.ts builds its fault-drill server (stop/kill/restart) on launchRestServe below.
 import { mkdir } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { type ServiceExit, type ServiceHandle, spawnService } from '../exec/exec.js';
@@ -16,7 +16,24 @@ export interface RestService {
   stop: () => Promise<void>;
 }
 
-/** A port that was free a moment ago (the OS picks it). */
+export interface RestServeOptions {
+  /** Directory holding the repositories. */
+  dir: string;
+  /** `--append-only`: clients can add data but not delete or overwrite it. */
+  appendOnly?: boolean;
+  /** Require HTTP basic auth; the pass goes through env, not argv. */
+  auth?: { user: string; pass: string };
+  /** rclone binary; default `rclone`. */
+  binary?: string;
+  /** How long to wait for the server to accept connections. */
+  readyTimeoutMs: number;
+}
+
+export type RestServeLaunch =
+  | { ok: true; service: ServiceHandle }
+  | { ok: false; exit: ServiceExit | undefined };
+
+/** A port that was free a moment ago (the OS picks it; the listener is closed before returning). */
 export const freeLoopbackPort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
@@ -42,28 +59,54 @@ const accepts = (port: number): Promise<boolean> =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const launch = async (
-  dir: string,
-  port: number,
-  binary: string,
-  readyMs: number,
-): Promise<{ service: ServiceHandle } | { exit: ServiceExit | undefined }> => {
+/** Starts rclone on `port`; resolves with the handle once it serves and accepts connections, or with its exit. */
+export const launchRestServe = async (options: RestServeOptions, port: number): Promise<RestServeLaunch> => {
+  const args = ['serve', 'restic', '--addr', `127.0.0.1:${port}`];
+  if (options.appendOnly) args.push('--append-only');
+  if (options.auth) args.push('--user', options.auth.user);
+  args.push(options.dir);
   let serving = false;
-  const service = spawnService(binary, ['serve', 'restic', '--addr', `127.0.0.1:${port}`, dir], {
-    env: { RCLONE_CONFIG: '/dev/null' },
+  const service = spawnService(options.binary ?? 'rclone', args, {
+    // No rclone config is needed for a local directory.
+    env: {
+      RCLONE_CONFIG: '/dev/null',
+      ...(options.auth ? { RCLONE_PASS: options.auth.pass } : {}),
+    },
     // Logged once the port is bound: a bare connection could reach another process on a reused port.
     onStderrLine: (line) => {
       if (line.includes('Serving restic REST API on')) serving = true;
     },
   });
-  const deadline = Date.now() + readyMs;
+  const deadline = Date.now() + options.readyTimeoutMs;
   while (Date.now() < deadline) {
-    if (!service.running()) return { exit: await service.exited };
-    if (serving && (await accepts(port))) return { service };
+    if (!service.running()) return { ok: false, exit: await service.exited };
+    if (serving && (await accepts(port))) return { ok: true, service };
     await sleep(25);
   }
   await service.stop(1_000);
-  return { exit: undefined };
+  return { ok: false, exit: undefined };
+};
+
+/**
+ * Creates the directory and launches on a fresh port, retrying on another port if one is taken between
+ * picking and rclone's bind; throws one line naming rclone's last words when every attempt fails.
+ */
+export const launchRestServeOnFreePort = async (
+  options: RestServeOptions,
+  pickPort: () => Promise<number> = freeLoopbackPort,
+): Promise<{ service: ServiceHandle; port: number }> => {
+  await mkdir(options.dir, { recursive: true });
+  let last: ServiceExit | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await pickPort();
+    const started = await launchRestServe(options, port);
+    if (started.ok) return { service: started.service, port };
+    last = started.exit;
+  }
+  const why = last
+    ? `exit ${last.spawnFailed ? 'not started (is rclone installed?)' : (last.exitCode ?? last.signal)}: ${last.stderr.trim().split('\n').at(-1) ?? ''}`
+    : 'not ready in time';
+  throw new Error(`rclone serve restic did not start (${why})`);
 };
 
 /** Starts the server and resolves once it accepts connections; retries on another port if one is taken. */
@@ -71,28 +114,19 @@ export const startRestService = async (
   dir: string,
   options: { binary?: string; readyTimeoutMs?: number } = {},
 ): Promise<RestService> => {
-  await mkdir(dir, { recursive: true });
-  let last: ServiceExit | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freeLoopbackPort();
-    const started = await launch(dir, port, options.binary ?? 'rclone', options.readyTimeoutMs ?? 15_000);
-    if ('service' in started) {
-      const { service } = started;
-      return {
-        url: `rest:http://127.0.0.1:${port}/`,
-        port,
-        dir,
-        pid: service.pid,
-        running: service.running,
-        stop: async () => {
-          if (service.running()) await service.stop(2_000);
-        },
-      };
-    }
-    last = started.exit;
-  }
-  const why = last
-    ? `exit ${last.spawnFailed ? 'not started (is rclone installed?)' : (last.exitCode ?? last.signal)}: ${last.stderr.trim().split('\n').at(-1) ?? ''}`
-    : 'not ready in time';
-  throw new Error(`rclone serve restic did not start (${why})`);
+  const { service, port } = await launchRestServeOnFreePort({
+    dir,
+    binary: options.binary,
+    readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+  });
+  return {
+    url: `rest:http://127.0.0.1:${port}/`,
+    port,
+    dir,
+    pid: service.pid,
+    running: service.running,
+    stop: async () => {
+      if (service.running()) await service.stop(2_000);
+    },
+  };
 };

@@ -23,6 +23,7 @@ import { backingDirVariable } from '../jobs/sync.js';
 import { readRunRecords } from '../ledger/index.js';
 import { buildReport, DEFAULT_REPORT_WINDOW_SECONDS, loadLedgerView, type Report } from '../reports/index.js';
 import type { JobSummary, RunEvent, RunSummary } from '../run/events.js';
+import { imageRestorePlan } from '../run/request-registries.js';
 import { runRequested } from '../run/requested.js';
 import { type JobRegistry, registryKey, runDue } from '../run/run-due.js';
 import { jobContext, type RunEnvironment, runnerOf, runOne } from '../run/run-one.js';
@@ -255,16 +256,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoResult> => {
         restores: {
           'image-restore': (request, context) =>
             restoreJob(
-              {
-                key: `image-restore:image:${DEMO_IMAGE}`,
-                job: 'drill',
-                subjects: [request.subject],
-                repository: request.repository,
-                heavy: true,
-                status: 'due',
-                missed: 0,
-                reason: `request ${request.requestId}`,
-              },
+              imageRestorePlan(request, `image-restore:image:${DEMO_IMAGE}`, `request ${request.requestId}`),
               context,
             ),
         },

@@ -4,7 +4,7 @@ import { CORE_CATALOGUE, formatDuration, type RunRecord } from '@lifeboat/core';
 import { RUNNER_CATALOGUE } from '../catalogue/catalogue.js';
 import type { Report } from '../reports/index.js';
 import type { JobEnd } from '../run/events.js';
-import { table } from '../run/terminal.js';
+import { JOB_END_MARK, table } from '../run/terminal.js';
 import { formatBytes } from '../tools/disk/space.js';
 
 export type DemoStepName =
@@ -112,24 +112,13 @@ export const figureOf = (step: DemoStepName, records: readonly RunRecord[]): str
   }
 };
 
-const MARK: Record<JobEnd, string> = {
-  ok: 'ok',
-  partial: 'PARTIAL',
-  failed: 'FAILED',
-  locked: 'LOCKED',
-  auth: 'AUTH',
-  cancelled: 'CANCELLED',
-  skipped: 'skipped',
-  'not-started': 'not started',
-};
-
 const took = (seconds: number) => (seconds < 10 ? `${seconds.toFixed(1)}s` : formatDuration(seconds));
 
 /** The summary table: step, subject, outcome, duration, key figure. */
 export const renderDemoTable = (steps: readonly DemoStep[]): string =>
   table([
     ['STEP', 'SUBJECT', 'OUTCOME', 'DURATION', 'KEY FIGURE'],
-    ...steps.map((s) => [s.step, s.subject, MARK[s.outcome], took(s.durationSeconds), s.figure]),
+    ...steps.map((s) => [s.step, s.subject, JOB_END_MARK[s.outcome], took(s.durationSeconds), s.figure]),
   ]);
 
 const ago = (seconds: number | null) => (seconds === null ? '-' : `${formatDuration(seconds)} ago`);

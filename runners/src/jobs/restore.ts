@@ -6,6 +6,7 @@ import { mkdir, rm, statfs } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { type BackupPolicy, quote, type RunRecord } from '@lifeboat/core';
 import type { JobSubject } from '../scheduler/due.js';
+import { formatBytes } from '../tools/disk/space.js';
 import { restore, type Snapshot, snapshots } from '../tools/restic/index.js';
 import type { ToolError } from '../tools/result.js';
 import type { JobContext } from './job.js';
@@ -106,17 +107,6 @@ const MIB = 1024 * 1024;
 /** Room needed to restore `bytes`: a little headroom for directories and metadata. */
 export const roomNeeded = (bytes: number): number => Math.ceil(bytes + Math.max(MIB, bytes * 0.01));
 
-const human = (bytes: number): string => {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-};
-
 /** Refuses before anything is written when the target's filesystem cannot hold the restore. */
 export const checkRoom = async (
   target: string,
@@ -137,7 +127,7 @@ export const checkRoom = async (
   if (free < needed) {
     return fail(
       'restore.no-space',
-      `${what} needs ${human(needed)} but the filesystem of ${quote(target, 200)} has ${human(free)} free; nothing was restored`,
+      `${what} needs ${formatBytes(needed)} but the filesystem of ${quote(target, 200)} has ${formatBytes(free)} free; nothing was restored`,
     );
   }
   return { ok: true, value: { free, needed } };

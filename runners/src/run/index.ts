@@ -4,6 +4,7 @@ export * from './events.js';
 export * from './lock-retry.js';
 export * from './markdown.js';
 export * from './records.js';
+export * from './request-registries.js';
 export * from './requested.js';
 export * from './run-due.js';
 export type { RunEnvironment } from './run-one.js';

@@ -26,7 +26,8 @@ export const printable = (text: string, max = 160): string => {
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 };
 
-const MARK: Record<JobEnd, string> = {
+/** How a job's end reads in lines and tables (the demo's summary too): loud when it needs a look. */
+export const JOB_END_MARK: Readonly<Record<JobEnd, string>> = {
   ok: 'ok',
   partial: 'PARTIAL',
   failed: 'FAILED',
@@ -61,7 +62,7 @@ const endLine = (j: JobSummary) => {
       ? ''
       : ` in ${formatDuration(Math.round(j.durationSeconds))}`;
   const write = j.recordError === undefined ? '' : `; ${j.recordError}`;
-  return `${MARK[j.outcome].padEnd(9)} ${what}${took}${detail === '' ? '' : ` — ${printable(detail, 300)}`}${write}`;
+  return `${JOB_END_MARK[j.outcome].padEnd(9)} ${what}${took}${detail === '' ? '' : ` — ${printable(detail, 300)}`}${write}`;
 };
 
 /**
@@ -185,7 +186,7 @@ export const renderSummaryTable = (summary: RunSummary): string => {
     for (const j of summary.jobs) {
       const detail = j.error ? `${j.error.code}: ${j.error.message}` : j.outcome === 'ok' ? '' : j.reason;
       rows.push([
-        MARK[j.outcome],
+        JOB_END_MARK[j.outcome],
         j.job,
         subjectText(j.subjects),
         j.outcome === 'skipped' || j.outcome === 'not-started'

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import {
   DEFAULT_LIMITS,
+  fileProblem,
   INVENTORY_DIRS,
   type LoadLimits,
   type Problem,
@@ -132,15 +133,8 @@ const parseBatch = (out: Buffer, objects: readonly string[]): Map<string, Buffer
   return contents;
 };
 
-const refused = (file: string, code: string, message: string): Problem => ({
-  code,
-  severity: 'error',
-  message,
-  file,
-  line: 1,
-  col: 1,
-  path: '',
-});
+const refused = (file: string, code: string, message: string): Problem =>
+  fileProblem(code, 'error', message, file);
 
 /**
  * Read `sites/`, `policies/` and `images/` under `root` as committed at `ref`. `root` may be a sub-folder of

@@ -89,17 +89,19 @@ export const manualRestoreScript = (policy: BackupPolicy, facts: PolicyRepositor
 
 /** The same restore through lifeboat on the site's runner: recorded, approved, space-checked. */
 export const lifeboatRestoreScript = (policy: BackupPolicy): string => {
-  const base = [
+  // `lifeboat run` of one job for this policy on its site.
+  const run = (job: 'restore' | 'drill') => [
     'npx',
     'lifeboat',
     'run',
     '--site',
     policy.spec.site,
     '--job',
-    'restore',
+    job,
     '--policy',
     policy.metadata.name,
   ];
+  const base = run('restore');
   const first = policy.spec.sources.paths[0] ?? '/';
   // Without a restore section the runner refuses every restore (restore.no-alternate-target): say so.
   const lines =
@@ -115,21 +117,7 @@ export const lifeboatRestoreScript = (policy: BackupPolicy): string => {
       '# over the originals (this policy allows it)',
       shellLine([...base, '--snapshot', 'latest', '--target', 'in-place']),
     );
-  lines.push(
-    '',
-    '# prove a restore works without touching anything',
-    shellLine([
-      'npx',
-      'lifeboat',
-      'run',
-      '--site',
-      policy.spec.site,
-      '--job',
-      'drill',
-      '--policy',
-      policy.metadata.name,
-    ]),
-  );
+  lines.push('', '# prove a restore works without touching anything', shellLine(run('drill')));
   return lines.join('\n');
 };
 

@@ -1,9 +1,8 @@
 import type { DocsContext } from '../context.js';
-import { page } from '../frontmatter.js';
 import { code, link, text } from '../markdown/escape.js';
 import { table } from '../markdown/table.js';
 import { PAGE, relativeLink, SOPS } from '../paths.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 
 // The landing page: where to start, every site, and the way to today's status. It holds no schedules or
 // statuses itself, so a YAML change touches only the pages it is about.
@@ -51,21 +50,15 @@ export const homePage = (
       '_No image in the inventory yet._',
     ),
   ];
-  return {
-    files: [
-      {
-        path,
-        content: page(
-          {
-            title: 'Lifeboat runbooks',
-            sidebarLabel: 'Home',
-            position: 1,
-            description: 'Backups, restores and disk images for every site, generated from the inventory.',
-            slug: '/',
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    path,
+    {
+      title: 'Lifeboat runbooks',
+      sidebarLabel: 'Home',
+      position: 1,
+      description: 'Backups, restores and disk images for every site, generated from the inventory.',
+      slug: '/',
+    },
+    blocks,
+  );
 };

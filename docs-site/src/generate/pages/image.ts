@@ -9,13 +9,12 @@ import {
 } from '../commands/image-commands.js';
 import { shellLine } from '../commands/shell.js';
 import { type DocsContext, rowOf, siteOf } from '../context.js';
-import { page } from '../frontmatter.js';
 import { anchorOf, code, codeBlock, link, text } from '../markdown/escape.js';
 import { table } from '../markdown/table.js';
 import { PAGE, relativeLink } from '../paths.js';
 import { nextRunWords, scheduleWords } from '../words/schedule-words.js';
 import { durationWords, formatUtc } from '../words/time-words.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 import { statusCell } from './status-cells.js';
 
 // One page per image: layout, where versions are stored, and how to capture, restore, flash and verify it.
@@ -162,20 +161,14 @@ export const imagePage = (ctx: DocsContext, image: Image, position: number): Pag
     text(`Version folder on the primary store: ${versionFolder(image, ctx.inventory)}.`),
     `Defined in ${code(ctx.sourceFiles.get(`image/${name}`) ?? `images/${name}.yaml`)}.`,
   ];
-  return {
-    files: [
-      {
-        path,
-        content: page(
-          {
-            title,
-            sidebarLabel: name,
-            position,
-            description: `Image ${name} ${spec.version}: capture, restore, SD-card flashing and verification.`,
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    path,
+    {
+      title,
+      sidebarLabel: name,
+      position,
+      description: `Image ${name} ${spec.version}: capture, restore, SD-card flashing and verification.`,
+    },
+    blocks,
+  );
 };

@@ -1,9 +1,8 @@
 import { type BackupPolicy, parseDuration } from '@lifeboat/core';
 import type { DocsContext } from '../context.js';
-import { page } from '../frontmatter.js';
 import { link, text } from '../markdown/escape.js';
 import { PAGE, relativeLink } from '../paths.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 
 // A reading order for someone new: from the big picture to one concrete restore, then what to do when red.
 
@@ -43,19 +42,13 @@ export const newHirePage = (
     '## Before your first on-call',
     "- Run `npx lifeboat validate` on a clone of the inventory and read one plan comment on a pull request.\n- Find your site's contacts and approvers on its page.\n- Ask for a drill on a policy and read its run record with `npx lifeboat runs`.",
   ];
-  return {
-    files: [
-      {
-        path,
-        content: page(
-          {
-            title: 'New-hire path',
-            position: 2,
-            description: 'Where to start: a reading order for the runbook site.',
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    path,
+    {
+      title: 'New-hire path',
+      position: 2,
+      description: 'Where to start: a reading order for the runbook site.',
+    },
+    blocks,
+  );
 };

@@ -6,14 +6,13 @@ import {
   policyRepository,
 } from '../commands/restic-commands.js';
 import { type DocsContext, rowOf, siteOf } from '../context.js';
-import { page } from '../frontmatter.js';
 import { anchorOf, code, codeBlock, link, text } from '../markdown/escape.js';
 import { table } from '../markdown/table.js';
 import { PAGE, relativeLink } from '../paths.js';
 import { describeRetention } from '../words/retention-words.js';
 import { nextRunWords, scheduleWords } from '../words/schedule-words.js';
 import { durationWords, formatUtc } from '../words/time-words.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 import { statusCell } from './status-cells.js';
 
 // One page per backup policy: what, where, when (in words and next runs), how long, and how to restore it.
@@ -136,20 +135,14 @@ export const policyPage = (ctx: DocsContext, policy: BackupPolicy, position: num
     ),
     `Defined in ${code(ctx.sourceFiles.get(`policy/${name}`) ?? `policies/${name}.yaml`)}.`,
   ];
-  return {
-    files: [
-      {
-        path,
-        content: page(
-          {
-            title,
-            sidebarLabel: name,
-            position,
-            description: `Backup policy ${name} at ${spec.site}: schedule, retention, objectives and restore commands.`,
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    path,
+    {
+      title,
+      sidebarLabel: name,
+      position,
+      description: `Backup policy ${name} at ${spec.site}: schedule, retention, objectives and restore commands.`,
+    },
+    blocks,
+  );
 };

@@ -1,12 +1,11 @@
 import { type BackupPolicy, DATA_CLASSES, parseDuration, type Site } from '@lifeboat/core';
 import { shellLine } from '../commands/shell.js';
 import { type DocsContext, imagesAt, policiesOf } from '../context.js';
-import { page } from '../frontmatter.js';
 import { code, codeBlock, link, text } from '../markdown/escape.js';
 import { table } from '../markdown/table.js';
 import { PAGE, relativeLink } from '../paths.js';
 import { durationWords } from '../words/time-words.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 
 // After losing a site: what to bring back first. Critical data classes before the rest, then the
 // shortest RTO first; commands are lifeboat's, details on each policy's page.
@@ -103,20 +102,14 @@ export const recoveryPage = (ctx: DocsContext, site: Site): PageOutput => {
     ),
     link('Status page', relativeLink(path, PAGE.status)),
   ];
-  return {
-    files: [
-      {
-        path,
-        content: page(
-          {
-            title: `Recovering ${site.metadata.title ?? name}`,
-            sidebarLabel: 'Recovery runbook',
-            position: 2,
-            description: `Restore order for ${name} after losing the site.`,
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    path,
+    {
+      title: `Recovering ${site.metadata.title ?? name}`,
+      sidebarLabel: 'Recovery runbook',
+      position: 2,
+      description: `Restore order for ${name} after losing the site.`,
+    },
+    blocks,
+  );
 };

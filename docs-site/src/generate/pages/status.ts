@@ -1,13 +1,12 @@
 import { formatDuration } from '@lifeboat/core';
 import type { ReportRow } from '@lifeboat/runners';
 import { type DocsContext, siteOf } from '../context.js';
-import { page } from '../frontmatter.js';
 import { anchorOf, link, text } from '../markdown/escape.js';
 import { table } from '../markdown/table.js';
 import { PAGE, relativeLink } from '../paths.js';
 import { nextRunWords } from '../words/schedule-words.js';
 import { formatUtc } from '../words/time-words.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 import { statusCell } from './status-cells.js';
 
 // Is everything green today: last backup age against the RPO, last drill against the RTO, and when the
@@ -86,20 +85,14 @@ export const statusPage = (ctx: DocsContext): PageOutput => {
       ? text(`${ctx.report.problems.length} run record file(s) could not be read; see lifeboat runs.`)
       : undefined,
   ];
-  return {
-    files: [
-      {
-        path,
-        content: page(
-          {
-            title: 'Status',
-            position: 3,
-            description:
-              'Backup age against RPO and drills against RTO, red/amber/green, for every policy and image.',
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    path,
+    {
+      title: 'Status',
+      position: 3,
+      description:
+        'Backup age against RPO and drills against RTO, red/amber/green, for every policy and image.',
+    },
+    blocks,
+  );
 };

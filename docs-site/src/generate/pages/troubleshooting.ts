@@ -1,8 +1,7 @@
 import type { DocsContext } from '../context.js';
-import { page } from '../frontmatter.js';
 import { anchorOf, code, text } from '../markdown/escape.js';
 import { PAGE } from '../paths.js';
-import type { PageOutput } from './page-file.js';
+import { onePage, type PageOutput } from './page-file.js';
 
 // Every code validators, runners and the docs emit, with cause and fix; one heading per code whose
 // anchor is the code with dots as dashes, so messages and other pages can link straight to it.
@@ -43,19 +42,13 @@ export const troubleshootingPage = (ctx: DocsContext): PageOutput => {
       ? `No codes in the catalogue given to the generator (${code('catalogue')} option).`
       : undefined,
   ];
-  return {
-    files: [
-      {
-        path: PAGE.troubleshooting,
-        content: page(
-          {
-            title: 'Troubleshooting',
-            position: 4,
-            description: 'Every lifeboat error code: what causes it and how to fix it.',
-          },
-          blocks,
-        ),
-      },
-    ],
-  };
+  return onePage(
+    PAGE.troubleshooting,
+    {
+      title: 'Troubleshooting',
+      position: 4,
+      description: 'Every lifeboat error code: what causes it and how to fix it.',
+    },
+    blocks,
+  );
 };

@@ -1,35 +1,11 @@
 import { formatDuration, parseDuration } from '@lifeboat/core';
+import { scheduler } from '@lifeboat/runners';
 
 // Dates and durations as pages show them: fixed format, explicit zone, no locale surprises.
 
-// Building a formatter costs ~0.3 ms; a few zones serve thousands of dates.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatterFor = (timezone: string): Intl.DateTimeFormat => {
-  let f = formatters.get(timezone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      weekday: 'short',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-};
-
 /** `Sun 2026-11-22 09:15 CST` in `timezone`. */
 export const formatInZone = (date: Date, timezone: string): string => {
-  const parts = Object.fromEntries(
-    formatterFor(timezone)
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = scheduler.wallClockParts(date, timezone);
   return `${parts.weekday} ${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
 };
 

@@ -5,6 +5,7 @@ import {
   parseDuration,
   type RunRecord,
 } from '@lifeboat/core';
+import { formatBytes } from '../../tools/disk/space.js';
 
 // The one result message both the runner (GitHub mode) and the bot (local mode) put in the thread: what,
 // where, how big, how long against the RTO, a link to the run, or the failure's fix from the catalogue.
@@ -23,17 +24,6 @@ export interface SlackMessage {
 /** Slack mrkdwn: only &, < and > are special; escaping them keeps user text from becoming links or mentions. */
 export const escapeMrkdwn = (s: string): string =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-
-const human = (bytes: number): string => {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-};
 
 const JOB_WORDS: Partial<Record<RunRecord['job'], string>> = {
   restore: 'Restore',
@@ -94,7 +84,7 @@ export const restoreResultMessage = (
       ...(bytes !== undefined || files !== undefined
         ? [
             `*Size:* ${[
-              bytes !== undefined ? human(bytes) : undefined,
+              bytes !== undefined ? formatBytes(bytes) : undefined,
               files !== undefined ? `${files} file(s)` : undefined,
             ]
               .filter(Boolean)

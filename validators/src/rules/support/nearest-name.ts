@@ -2,7 +2,8 @@ import { quote } from '@lifeboat/core';
 
 // "Did you mean …?" for dangling references: a typo should cost one glance, not a search.
 
-const distance = (a: string, b: string): number => {
+/** Levenshtein distance (insert, delete, substitute: one edit each); `lifeboat explain` ranks codes by it too. */
+export const editDistance = (a: string, b: string): number => {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -23,7 +24,7 @@ export const nearestName = (name: string, candidates: Iterable<string>): string 
   for (const candidate of candidates) {
     // Names far apart in length cannot be within the limit; skip the quadratic work.
     if (Math.abs(candidate.length - name.length) > limit) continue;
-    const d = distance(name, candidate);
+    const d = editDistance(name, candidate);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
