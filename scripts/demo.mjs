@@ -103,5 +103,5 @@ if (demoed !== 0) {
   process.exit(demoed);
 }
 say(
-  `Done in ${seconds} s. The Slack bot and the docs site join this demo as their issues land (see README).`,
+  `Done in ${seconds} s. Next: 'npm run docs -- --serve' builds and serves the runbook site; 'lifeboat bot' takes restores from Slack (see README).`,
 );
