@@ -12,6 +12,7 @@ import {
   finishRun,
   notStartable,
   type RecordOutcome,
+  resticProgress,
   type Stats,
   startRun,
   type ToolInfo,
@@ -99,13 +100,7 @@ const runBackup = async (
     },
     {
       ...resticRunOptions(options, 'backup', context),
-      onProgress: (p) =>
-        emit(context, run, {
-          type: 'progress',
-          percent: Math.round(p.fraction * 1000) / 10,
-          bytesDone: p.bytesDone,
-          bytesTotal: p.totalBytes,
-        }),
+      onProgress: resticProgress(context, run),
       onLockRetry: (w) =>
         emit(context, run, {
           type: 'log',

@@ -18,7 +18,16 @@ import type { PlannedJob } from '../scheduler/due.js';
 import { restore } from '../tools/restic/index.js';
 import type { ToolError } from '../tools/result.js';
 import type { JobContext, JobFn } from './job.js';
-import { emit, finishRun, notStartable, type Stats, startRun, type ToolInfo, toolOf } from './job-record.js';
+import {
+  emit,
+  finishRun,
+  notStartable,
+  resticProgress,
+  type Stats,
+  startRun,
+  type ToolInfo,
+  toolOf,
+} from './job-record.js';
 import {
   type Failure,
   fail,
@@ -222,13 +231,7 @@ export const makeDrillJob =
         { snapshot: snapshotId, target: sandbox, include, verify: true },
         {
           ...resticRunOptions(options, 'drill', context),
-          onProgress: (p) =>
-            emit(context, run, {
-              type: 'progress',
-              percent: Math.round(p.fraction * 1000) / 10,
-              bytesDone: p.bytesDone,
-              bytesTotal: p.totalBytes,
-            }),
+          onProgress: resticProgress(context, run),
         },
       );
       const restoreSeconds = Math.round(result.durationMs) / 1000;

@@ -4,6 +4,7 @@
 import { checkRunRecord, quote, type RunRecord } from '@lifeboat/core';
 import { newRunId } from '../ledger/run-id.js';
 import type { PlannedJob } from '../scheduler/due.js';
+import type { ResticProgress } from '../tools/restic/parse.js';
 import type { ToolError, ToolResult } from '../tools/result.js';
 import type { JobContext, JobEvent } from './job.js';
 
@@ -30,6 +31,17 @@ export const startRun = (context: JobContext, job: RecordJob, subject: string): 
 export const emit = (context: JobContext, run: RunClock, event: Omit<JobEvent, 'job' | 'subject'>): void => {
   context.onEvent?.({ job: run.job, subject: run.subject, ...event });
 };
+
+/** restic's progress lines as this run's progress events (percent to one decimal). */
+export const resticProgress =
+  (context: JobContext, run: RunClock) =>
+  (p: ResticProgress): void =>
+    emit(context, run, {
+      type: 'progress',
+      percent: Math.round(p.fraction * 1000) / 10,
+      bytesDone: p.bytesDone,
+      bytesTotal: p.totalBytes,
+    });
 
 export interface ToolInfo {
   name: string;

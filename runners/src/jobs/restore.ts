@@ -10,7 +10,15 @@ import { formatBytes } from '../tools/disk/space.js';
 import { restore, type Snapshot, snapshots } from '../tools/restic/index.js';
 import type { ToolError } from '../tools/result.js';
 import type { JobContext } from './job.js';
-import { emit, finishRun, type RunClock, type Stats, startRun, type ToolInfo, toolOf } from './job-record.js';
+import {
+  finishRun,
+  type RunClock,
+  resticProgress,
+  type Stats,
+  startRun,
+  type ToolInfo,
+  toolOf,
+} from './job-record.js';
 import {
   type Failure,
   fail,
@@ -311,13 +319,7 @@ export const restoreFiles = async (request: RestoreFilesRequest): Promise<RunRec
     },
     {
       ...resticRunOptions(options, 'restore', context),
-      onProgress: (p) =>
-        emit(context, run, {
-          type: 'progress',
-          percent: Math.round(p.fraction * 1000) / 10,
-          bytesDone: p.bytesDone,
-          bytesTotal: p.totalBytes,
-        }),
+      onProgress: resticProgress(context, run),
     },
   );
   stats.restore_seconds = Math.round(result.durationMs) / 1000;
