@@ -5,7 +5,6 @@ import { type Problem, quote } from '@lifeboat/core';
 import type { Command } from 'commander';
 import { commandFailed, EXIT, UsageError } from '../exit.js';
 import { checkRoot } from '../options/root.js';
-import { everyCode } from './explain.js';
 import { checkStateDir, parseNow } from './runs.js';
 
 export interface DocsOptions {
@@ -89,7 +88,7 @@ export const runDocs = async (options: DocsOptions): Promise<number> => {
       outDir: docsDir,
       now,
       // The troubleshooting page explains every code, the bot's included (docs-site can't import the bot).
-      catalogue: everyCode(),
+      catalogue: (await import('./explain-catalogue.js')).everyCode(),
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     });
     for (const p of generated.problems) say(`lifeboat docs: ${problemText(p)}`);

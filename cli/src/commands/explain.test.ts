@@ -8,7 +8,7 @@ import { fullCatalogue, RUNNER_CATALOGUE } from '@lifeboat/runners';
 import { catalogue } from '@lifeboat/validators';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit.js';
-import { everyCode, explain, nearestCodes } from './explain.js';
+import { everyCode, explain, nearestCodes } from './explain-catalogue.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
