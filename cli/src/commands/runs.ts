@@ -124,26 +124,14 @@ const siteStateDir = async (root: string, site: string | undefined): Promise<str
 export const problemLine = (command: string, p: Problem): string =>
   `lifeboat ${command}: warning: ${p.file}: ${p.message} (${p.code})\n`;
 
-const pad = (rows: string[][]): string => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join('');
-};
-
 /** Tool text can hold anything: one line, control characters shown, not obeyed. */
 const safe = (text: string): string => {
   const q = quote(text, 120);
   return q.slice(1, -1);
 };
 
-const humanTable = (records: RunRecord[]): string => {
+/** `table` is the runners' column padding, passed in because runners loads only when a command runs. */
+const humanTable = (records: RunRecord[], table: (rows: string[][]) => string): string => {
   if (records.length === 0) return 'no runs recorded\n';
   const rows = [['STARTED', 'SITE', 'SUBJECT', 'JOB', 'OUTCOME', 'DURATION', 'ID', 'ERROR']];
   for (const r of records) {
@@ -158,7 +146,7 @@ const humanTable = (records: RunRecord[]): string => {
       r.error ? safe(`${r.error.code}: ${r.error.message}`) : '',
     ]);
   }
-  return `${pad(rows)}${records.length} run(s)\n`;
+  return `${table(rows)}${records.length} run(s)\n`;
 };
 
 export const runRuns = async (options: RunsOptions): Promise<number> => {
@@ -196,13 +184,13 @@ export const runRuns = async (options: RunsOptions): Promise<number> => {
     if (stateDir !== undefined) await checkStateDir(stateDir);
     else stateDir = (await siteStateDir(options.root, site)) ?? '.lifeboat-state';
 
-    const { readRunRecords } = await import('@lifeboat/runners');
+    const { readRunRecords, table } = await import('@lifeboat/runners');
     const { records, problems } = await readRunRecords(stateDir, filter);
     for (const p of problems) process.stderr.write(problemLine('runs', p));
     process.stdout.write(
       options.format === 'json'
         ? `${JSON.stringify({ version: 1, stateDir, runs: records, problems }, null, 2)}\n`
-        : humanTable(records),
+        : humanTable(records, table),
     );
     return EXIT.ok;
   } catch (err) {
