@@ -147,8 +147,11 @@ const listEntries = (dir: string): Found[] => {
 // says it is no file, instead of blocking until a writer appears.
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
-/** The bytes of a regular file, its size when over the limit, or undefined when it is not a file. */
-const readRegularFile = (file: string, maxBytes: number): Buffer | { size: number } | undefined => {
+/**
+ * The bytes of a regular file, its size when over the limit, or undefined when it is not a file. Synchronous
+ * and O_NONBLOCK on purpose (the inventory loader and the runners' ledger read many small files with it).
+ */
+export const readRegularFile = (file: string, maxBytes: number): Buffer | { size: number } | undefined => {
   const fd = openSync(file, OPEN_FLAGS);
   try {
     const info = fstatSync(fd);

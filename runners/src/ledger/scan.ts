@@ -1,23 +1,14 @@
-import {
-  closeSync,
-  type Dirent,
-  constants as fsConstants,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-} from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { checkRunRecord, type Problem, quote, type RunRecord } from '@lifeboat/core';
+import { checkRunRecord, type Problem, quote, type RunRecord, readRegularFile } from '@lifeboat/core';
 import { isTempName } from './atomic-write.js';
 import { MAX_RECORD_BYTES, MONTH_NAME, monthOf, RUNS_DIR, SITE_NAME, siteDir, YEAR_NAME } from './layout.js';
 
 // Walking the ledger: what is a record, what is not, and a report line (never an exception) for the latter.
 
-// Synchronous on purpose: one open/fstat/read/close per small file on the main thread is several times
-// faster than queuing thousands of promises through libuv's pool, and holds one descriptor at a time.
-// O_NONBLOCK: a FIFO planted in the ledger makes open return at once (fstat then says it is no file).
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+// Records are read with core's readRegularFile: synchronous on purpose (one open/fstat/read/close per small
+// file on the main thread is several times faster than queuing thousands of promises through libuv's pool, and
+// holds one descriptor at a time); O_NONBLOCK, so a FIFO planted in the ledger makes open return at once.
 
 export const ledgerProblem = (stateDir: string, file: string, code: string, message: string): Problem => ({
   code,
@@ -86,18 +77,6 @@ export interface MonthScan {
   problems: Problem[];
 }
 
-const readSmallFile = (file: string): Buffer | { size: number } | undefined => {
-  const fd = openSync(file, OPEN_FLAGS);
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return undefined;
-    if (info.size > MAX_RECORD_BYTES) return { size: info.size };
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-};
-
 /** Read and check every record of one month folder of one site. */
 export const scanMonth = (stateDir: string, site: string, month: string): MonthScan => {
   const problems: Problem[] = [];
@@ -120,9 +99,9 @@ export const scanMonth = (stateDir: string, site: string, month: string): MonthS
       report('ledger.foreign', 'not a regular file; ignored');
       continue;
     }
-    let content: ReturnType<typeof readSmallFile>;
+    let content: ReturnType<typeof readRegularFile>;
     try {
-      content = readSmallFile(file);
+      content = readRegularFile(file, MAX_RECORD_BYTES);
     } catch (err) {
       report('ledger.unreadable', `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       continue;
