@@ -98,11 +98,15 @@ describe('local dispatcher from Slack (real restic)', () => {
     expect(await sha256(join(target, original))).toBe(await sha256(original));
     await expect(readFile(join(target, src, 'office', 'memo.txt'))).rejects.toThrow();
 
+    // The state flips first; the audit line, the redraw and the thread reply follow it, so wait for the last.
+    await h.slack.waitFor(
+      () => h.threadOf(done).some((m) => m.text.startsWith('Done: restored to')),
+      10_000,
+      'the Done reply in the thread',
+    );
     const status = h.slack.messages.get(`${done.channel}:${done.messageTs}`);
     expect(status?.text).toContain('restored and verified');
     expect(JSON.stringify(status?.blocks)).toContain('size 128.0 KiB');
-    const thread = h.threadOf(done).map((m) => m.text);
-    expect(thread.some((t) => t.startsWith('Done: restored to'))).toBe(true);
     expect((await readAudit(h.stateDir, { requestId: r.id })).map((e) => e.type)).toEqual([
       'request',
       'dispatch',

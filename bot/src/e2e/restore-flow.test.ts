@@ -3,7 +3,7 @@ import { slackNotifier } from '@lifeboat/runners';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAudit } from '../audit/index.js';
 import { APPROVE_ACTION, DENY_ACTION } from '../messages/index.js';
-import { CHANNEL, type Harness, type HarnessOptions, startHarness, USERS } from '../testing/harness.js';
+import { CHANNEL, type Harness, type HarnessOptions, poll, startHarness, USERS } from '../testing/harness.js';
 
 // The whole conversation over real HTTP: Slack-signed requests into Bolt, the Web API calls into a fake Slack,
 // workflow dispatches into a fake GitHub. Counts on the fakes prove "exactly once".
@@ -168,10 +168,16 @@ describe('restore request → approval → dispatch → result (GitHub dispatche
     await s.slack.waitFor(() => s.slack.ephemerals.find((e) => e.user === USERS.approver2));
     expect(s.slack.ephemerals.find((e) => e.user === USERS.approver2)?.text).toContain('already denied');
     expect(dispatchesOf(s)).toBe(0);
-    expect((await readAudit(s.stateDir, { requestId: r.id })).map((e) => e.type)).toEqual([
-      'request',
-      'denial',
-    ]);
+    // The denial's audit line is written after the state flips; wait for it rather than race it.
+    const audited = await poll(
+      async () => {
+        const types = (await readAudit(s.stateDir, { requestId: r.id })).map((e) => e.type);
+        return types.length >= 2 ? types : undefined;
+      },
+      5_000,
+      'the denial in the audit log',
+    );
+    expect(audited).toEqual(['request', 'denial']);
   });
 });
 
