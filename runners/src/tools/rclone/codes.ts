@@ -87,6 +87,12 @@ export const RCLONE_CODES = {
     cause: 'rclone exited 0 but printed something lifeboat could not read as the expected JSON.',
     fix: 'Check the rclone version; report it if it is a supported one.',
   },
+  'rclone.output-too-large': {
+    title: 'rclone answer too large to read',
+    cause:
+      'rclone printed more than 64 MiB for a command whose whole output is parsed (lsjson of a huge tree); lifeboat keeps only its first and last MiB.',
+    fix: 'List a narrower path, or use `rclone size` / `rclone check` instead of a full listing.',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type RcloneCode = keyof typeof RCLONE_CODES;

@@ -1,7 +1,7 @@
 // The rclone adapter: sync, check, size, lsjson and obscure through the exec choke point, with remotes
 // defined by environment only, progress from the JSON stats lines, and typed outcomes.
-import { exec, execPipeline } from '../../exec/exec.js';
-import type { ToolError, ToolResult, ToolRun } from '../result.js';
+import { exec, execPipeline, PARSED_OUTPUT_LIMIT } from '../../exec/exec.js';
+import { outputTooLarge, type ToolError, type ToolResult, type ToolRun } from '../result.js';
 import {
   type Built,
   type CheckOptions,
@@ -73,6 +73,8 @@ interface Ran {
   run: ToolRun;
   exitCode: number | undefined;
   stdout: string;
+  /** exec kept only the head and tail of stdout (past PARSED_OUTPUT_LIMIT). */
+  stdoutTruncated: boolean;
   stderr: string;
   cancelled: boolean;
   timedOut: boolean;
@@ -131,6 +133,7 @@ const run = async (
       run: toolRun(r.exitCode, r.durationMs),
       exitCode: r.exitCode,
       stdout: r.stdout,
+      stdoutTruncated: r.stdoutTruncated,
       stderr: r.stderr,
       cancelled: r.cancelled,
       timedOut: r.timedOut,
@@ -147,6 +150,7 @@ const run = async (
     run: toolRun(stage?.exitCode, p.durationMs),
     exitCode: stage?.exitCode,
     stdout: '',
+    stdoutTruncated: false,
     stderr: stage?.stderr ?? '',
     cancelled: p.cancelled,
     timedOut: p.timedOut,
@@ -160,6 +164,13 @@ const finish = <T>(command: RcloneCommand, ran: Ran, value: T | undefined): Tool
   switch (decided.outcome) {
     case 'ok':
     case 'partial':
+      if (ran.stdoutTruncated) {
+        return {
+          outcome: 'failed',
+          error: outputTooLarge('rclone.output-too-large', PARSED_OUTPUT_LIMIT),
+          ...ran.run,
+        };
+      }
       if (value === undefined) {
         const message = `rclone ${command} printed no readable result`;
         return { outcome: 'failed', error: { code: 'rclone.unparseable-output', message }, ...ran.run };

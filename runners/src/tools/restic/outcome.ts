@@ -104,6 +104,12 @@ export const CODES: Readonly<Record<string, CatalogueEntry>> = {
     cause: 'restic exited 0 but did not print the expected JSON (a different version or a wrapper?).',
     fix: 'Run the command by hand with --json and report the output; check `restic version`.',
   },
+  'restic.output-too-large': {
+    title: 'restic answer too large to read',
+    cause:
+      'restic printed more than 64 MiB for a command whose whole output is parsed (e.g. `snapshots --json` of a huge repository); lifeboat keeps only its first and last MiB.',
+    fix: 'Narrow the command (a host, tag or path filter), or forget old snapshots so the listing shrinks.',
+  },
   'restic.bad-option': {
     title: 'Invalid restic option',
     cause:

@@ -3,8 +3,8 @@
 
 import { lstat } from 'node:fs/promises';
 import { quote } from '@lifeboat/core';
-import { type ExecResult, exec } from '../../exec/exec.js';
-import type { ToolError, ToolResult } from '../result.js';
+import { type ExecResult, exec, PARSED_OUTPUT_LIMIT } from '../../exec/exec.js';
+import { outputTooLarge, type ToolError, type ToolResult } from '../result.js';
 import {
   type Argv,
   type BackupArgs,
@@ -311,6 +311,9 @@ const simple = async <T>(
   const a = await attempt(prepared.info, target, options, build);
   if (!isAttempted(a)) return a;
   if (a.classified.outcome !== 'ok') return fromClassified(a);
+  // Only the head and tail of a huge stdout are kept: a parse of that would fail with a misleading message.
+  if (a.result.stdoutTruncated)
+    return failed(a, outputTooLarge('restic.output-too-large', PARSED_OUTPUT_LIMIT));
   const parsed = parse(a.result.stdout);
   if (!parsed.ok) return failed(a, { code: 'restic.output-unparsable', message: parsed.message });
   return done(a, parsed.value);
