@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Inventory, loadInventory } from '@lifeboat/core';
 import { Octokit } from '@octokit/rest';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { openAuditLog } from './audit/index.js';
 import type { GroupsOf } from './authz/index.js';
 import type { BotConfig } from './config/index.js';
@@ -32,6 +32,11 @@ export interface CreateBotOptions {
   logLevel?: LogLevel;
   /** Between two looks at a GitHub workflow run (default 15 s). */
   runPollMs?: number;
+  /**
+   * Socket Mode only: how long a pong may take before the socket is dropped, which is also the wait before a
+   * reconnect (default 5 s, the client's own).
+   */
+  socketPingTimeoutMs?: number;
 }
 
 export interface Bot {
@@ -47,6 +52,46 @@ const INVENTORY_REFRESH_MS = 60_000;
 const GROUP_CACHE_MS = 5 * 60_000;
 const EXPIRY_TICK_MS = 60_000;
 const STOP_WAIT_MS = 15_000;
+const SOCKET_CLOSE_WAIT_MS = 5_000;
+/** Errors from apps.connections.open that mean the app-level token itself was refused. */
+const APP_TOKEN_REFUSED = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'team_disabled',
+]);
+
+/** One line for `lifeboat bot`: names SLACK_APP_TOKEN when Slack refused it, never echoes it. */
+const socketStartError = (e: unknown): Error => {
+  const code = (e as { data?: { error?: unknown } } | undefined)?.data?.error;
+  if (typeof code === 'string' && APP_TOKEN_REFUSED.has(code))
+    return new Error(
+      `Slack refused SLACK_APP_TOKEN (${code}): use the app-level token (xapp-…) with the connections:write scope`,
+    );
+  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+  return new Error(`Socket Mode could not connect: ${first}`);
+};
+
+/**
+ * The socket client's logger, routed to the app's; while the first connect is under way it drops the client's
+ * own report of a refused app token, which start() turns into one line naming SLACK_APP_TOKEN instead.
+ */
+const socketLogger = (target: () => Logger | undefined, starting: () => boolean): Logger => {
+  const refusal = new RegExp(`Failed to retrieve a new WSS URL.*\\b(${[...APP_TOKEN_REFUSED].join('|')})\\b`);
+  return {
+    debug: (...m) => target()?.debug(...m),
+    info: (...m) => target()?.info(...m),
+    warn: (...m) => target()?.warn(...m),
+    error: (...m) => {
+      if (starting() && refusal.test(m.map(String).join(' '))) return;
+      target()?.error(...m);
+    },
+    setLevel: (level) => target()?.setLevel(level),
+    getLevel: () => target()?.getLevel() ?? LogLevel.WARN,
+    setName: () => undefined,
+  };
+};
 /** Requests worked on at once after their acks; more would only slow the acks of the next burst. */
 const WORK_CONCURRENCY = 4;
 
@@ -92,17 +137,38 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
   const audit = await openAuditLog(config.stateDir);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
 
-  const receiver =
+  let socketStarting = true;
+  let appLogger: Logger | undefined;
+  const socketReceiver =
     config.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: config.slackAppToken ?? '', logLevel })
-      : new HTTPReceiver({
-          signingSecret: config.slackSigningSecret,
-          endpoints: '/slack/events',
-          // Ack is sent when the listener calls ack(); the work after it never delays Slack.
-          processBeforeResponse: false,
-          signatureVerification: true,
-          logLevel,
-        });
+      ? // No request signatures in Socket Mode: the app-level token authenticates the socket itself.
+        new SocketModeReceiver({
+          appToken: config.slackAppToken ?? '',
+          logger: socketLogger(
+            () => appLogger,
+            () => socketStarting,
+          ),
+          // On `disconnect` (refresh_requested) or a dropped socket, ask apps.connections.open for a new URL.
+          autoReconnectEnabled: true,
+          ...(options.socketPingTimeoutMs !== undefined
+            ? { clientPingTimeout: options.socketPingTimeoutMs }
+            : {}),
+          // The socket client's own WebClient calls apps.connections.open; point it at the same Slack API.
+          installerOptions: {
+            clientOptions: config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {},
+          },
+        })
+      : undefined;
+  const receiver =
+    socketReceiver ??
+    new HTTPReceiver({
+      signingSecret: config.slackSigningSecret,
+      endpoints: '/slack/events',
+      // Ack is sent when the listener calls ack(); the work after it never delays Slack.
+      processBeforeResponse: false,
+      signatureVerification: true,
+      logLevel,
+    });
   const app = new App({
     token: config.slackBotToken,
     receiver,
@@ -114,6 +180,8 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
       retryConfig: { retries: 2, factor: 1, minTimeout: 100, maxTimeout: 1000 },
     },
   });
+
+  appLogger = app.logger;
 
   const groups = new Map<string, { members: readonly string[]; at: number }>();
   const groupsOf: GroupsOf = async (groupId) => {
@@ -225,13 +293,18 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
     deps,
     start: async () => {
       await app.init();
+      // Socket Mode connects before any work resumes, so a refused app token stops the start cleanly.
+      if (socketReceiver !== undefined)
+        await app
+          .start()
+          .catch((e: unknown) => Promise.reject(socketStartError(e)))
+          .finally(() => {
+            socketStarting = false;
+          });
       expiryTimer = setInterval(() => deps.track(expireDue(deps).catch(() => undefined)), EXPIRY_TICK_MS);
       expiryTimer.unref();
       await resumeRequests(deps);
-      if (config.mode === 'socket') {
-        await app.start();
-        return { url: '' };
-      }
+      if (socketReceiver !== undefined) return { url: '' };
       server = (await app.start({ port: config.port, host: config.host })) as Server;
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -242,7 +315,11 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
       stopping.abort();
       // Keep-alive connections would hold the HTTP server open.
       server?.closeAllConnections?.();
-      await app.stop().catch(() => undefined);
+      if (socketReceiver !== undefined) {
+        // Bolt's stop() does not wait for the socket to close; wait (bounded) so nothing outlives the bot.
+        const closed = socketReceiver.client.disconnect().catch(() => undefined);
+        await Promise.race([closed, new Promise((r) => setTimeout(r, SOCKET_CLOSE_WAIT_MS).unref())]);
+      } else await app.stop().catch(() => undefined);
       const timeout = new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref());
       await Promise.race([Promise.allSettled([...pending]), timeout]);
     },

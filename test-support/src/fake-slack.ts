@@ -1,6 +1,11 @@
 // A local stand-in for the Slack Web API (the subset lifeboat's bot uses), so tests drive Bolt's real WebClient
 // over HTTP on loopback: form or JSON bodies, Bearer token, `{ok:true,…}` / `{ok:false,error}` like Slack.
 import { randomBytes } from 'node:crypto';
+import {
+  type FakeSlackSocket,
+  type FakeSlackSocketOptions,
+  startFakeSlackSocket,
+} from './fake-slack-socket.js';
 import { readBody, startLoopbackServer } from './loopback-server.js';
 
 /** One Web API call as the fake saw it. */
@@ -55,6 +60,8 @@ export interface FakeSlackOptions {
   idleTimeoutMs?: number;
   /** Answer every call with this error instead (outage tests). */
   failWith?: string;
+  /** Also serve Socket Mode: apps.connections.open (app-level token only) and its WebSocket endpoint. */
+  socketMode?: FakeSlackSocketOptions | true;
 }
 
 export interface FakeSlack {
@@ -78,6 +85,8 @@ export interface FakeSlack {
   /** Poll `pred` until it returns a truthy value or `ms` pass (then reject, naming `what`). */
   waitFor: <T>(pred: () => T | undefined | false | null, ms?: number, what?: string) => Promise<T>;
   setFailure: (error: string | undefined) => void;
+  /** The Socket Mode endpoint, when `socketMode` was asked for; closed with the fake. */
+  socket?: FakeSlackSocket;
   closed: Promise<void>;
   close: () => Promise<void>;
 }
@@ -212,8 +221,21 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
     bot_id: 'B0LIFEBOAT',
   });
 
+  const socket =
+    options.socketMode === undefined
+      ? undefined
+      : await startFakeSlackSocket({
+          idleTimeoutMs,
+          ...(options.socketMode === true ? {} : options.socketMode),
+        });
+
   const methods: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
     'api.test': (args) => ({ args }),
+    // Socket Mode's handshake: called with the app-level token (xapp-…), never the bot token.
+    'apps.connections.open': () => {
+      if (!socket) throw new SlackError('invalid_auth');
+      return { url: socket.openUrl() };
+    },
     'auth.test': () => ({
       url: 'https://kestrel-ridge.slack.com/',
       team: 'Kestrel Ridge',
@@ -364,7 +386,8 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
           const handler = methods[method];
           if (!handler) throw new SlackError('unknown_method');
           if (callToken === undefined) throw new SlackError('not_authed');
-          if (callToken !== token) throw new SlackError('invalid_auth');
+          const expected = method === 'apps.connections.open' ? socket?.appToken : token;
+          if (callToken !== expected) throw new SlackError('invalid_auth');
           if (failWith) throw new SlackError(failWith);
           const out = handler(args);
           record(true);
@@ -399,7 +422,10 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
     setFailure: (error) => {
       failWith = error;
     },
+    ...(socket ? { socket } : {}),
     closed: server.closed,
-    close: server.close,
+    close: async () => {
+      await Promise.all([server.close(), socket?.close()]);
+    },
   };
 };

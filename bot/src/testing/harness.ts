@@ -11,7 +11,9 @@ import {
   type FakeGitHubOptions,
   type FakeSlack,
   type FakeSlackMessage,
+  type FakeSlackSocket,
   type SendToBoltOptions,
+  type SocketAck,
   sendToBolt,
   slashCommandBody,
   startFakeGitHub,
@@ -34,6 +36,7 @@ export const USERS = {
   outsider: 'U0OUTSIDER',
 } as const;
 export const CHANNEL = 'C0RESTORES';
+export const APP_TOKEN = 'xapp-1-A0LIFEBOAT-1-harness';
 const OWNER = 'kestrel';
 const REPO = 'infra';
 
@@ -43,16 +46,26 @@ export interface HarnessOptions {
   dispatcher?: 'github' | ((h: { stateDir: string; github: FakeGitHub }) => Dispatcher);
   config?: Partial<BotConfig>;
   now?: () => Date;
+  /**
+   * 'http' (default): signed requests to Bolt's HTTP receiver. 'socket': Bolt's Socket Mode client connects to
+   * the fake Slack's Socket Mode endpoint, and slash()/click() push envelopes over it.
+   */
+  mode?: BotConfig['mode'];
 }
 
 export interface Harness {
   slack: FakeSlack;
   github: FakeGitHub;
   bot: Bot;
+  /** HTTP mode: the events URL ('' in Socket Mode). */
   url: string;
+  /** Socket Mode: the fake's WebSocket endpoint. */
+  socket?: FakeSlackSocket;
   stateDir: string;
   config: BotConfig;
+  /** HTTP mode only: POST a signed body. */
   send: (body: string, o?: Partial<SendToBoltOptions>) => Promise<BoltReply>;
+  /** Over HTTP, or in Socket Mode as an envelope whose ack reads as a 200 with the ack's payload as JSON. */
   slash: (user: string, command: string, text: string, extra?: { trigger_id?: string }) => Promise<BoltReply>;
   /** Click a button on a message (the status message of `request`, by default). */
   click: (
@@ -95,11 +108,13 @@ export const poll = async <T>(fn: () => Promise<T | undefined>, ms: number, what
 
 export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'lifeboat-bot-e2e-'));
+  const mode = o.mode ?? 'http';
   const slack = await startFakeSlack({
     token: 'xoxb-test-token',
     users: { [USERS.requester]: { name: 'kevin' }, [USERS.approver]: { name: 'dana' } },
     usergroups: { S0REQGROUP: [USERS.groupMember] },
     idleTimeoutMs: 30_000,
+    ...(mode === 'socket' ? { socketMode: { appToken: APP_TOKEN } } : {}),
   });
   const github = await startFakeGitHub({
     token: 'gh-test-token',
@@ -111,7 +126,8 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
   const config: BotConfig = {
     slackBotToken: 'xoxb-test-token',
     slackSigningSecret: SECRET,
-    mode: 'http',
+    mode,
+    ...(mode === 'socket' ? { slackAppToken: APP_TOKEN } : {}),
     port: 0,
     host: '127.0.0.1',
     dispatcher: 'github',
@@ -151,14 +167,37 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
       config,
       dispatcher: await dispatcherFor(),
       runPollMs: 50,
+      // Quick reconnects after a `disconnect`; loose enough that a busy CI core does not drop the socket.
+      socketPingTimeoutMs: 2_000,
       ...(o.now ? { now: o.now } : {}),
     });
-    const { url } = await bot.start();
-    return { bot, url };
+    try {
+      const { url } = await bot.start();
+      return { bot, url };
+    } catch (e) {
+      await bot.stop().catch(() => undefined);
+      throw e;
+    }
   };
-  let { bot, url } = await boot();
+  const closeFakes = async () => {
+    await Promise.all([slack.close(), github.close()]);
+    await rm(stateDir, { recursive: true, force: true });
+  };
+  let { bot, url } = await boot().catch(async (e: unknown) => {
+    await closeFakes();
+    throw e;
+  });
 
-  const send: Harness['send'] = (body, so = {}) => sendToBolt(url, body, { secret: SECRET, ...so });
+  const socket = slack.socket;
+  /** An ack over the socket is Slack's 200: the ack's payload is the reply's JSON. */
+  const viaSocket = async (acked: Promise<SocketAck>): Promise<BoltReply> => {
+    const a = await acked;
+    return { status: 200, text: a.payload ? JSON.stringify(a.payload) : '', json: a.payload, ms: a.ms };
+  };
+  const send: Harness['send'] = (body, so = {}) => {
+    if (socket) throw new Error('harness: send() posts signed HTTP; in Socket Mode use socket.send()');
+    return sendToBolt(url, body, { secret: SECRET, ...so });
+  };
   const h: Harness = {
     slack,
     github,
@@ -168,30 +207,30 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
     get url() {
       return url;
     },
+    ...(socket ? { socket } : {}),
     stateDir,
     config,
     send,
-    slash: (user, command, text, extra = {}) =>
-      send(
-        slashCommandBody({
-          command,
-          text,
-          user_id: user,
-          channel_id: CHANNEL,
-          response_url: slack.newResponseUrl(),
-          trigger_id: extra.trigger_id ?? slack.newTriggerId(),
-        }),
-      ),
-    click: (user, actionId, request, so = {}) =>
-      send(
-        blockActionsBody({
-          user_id: user,
-          actions: [{ action_id: actionId, value: request.id, block_id: 'approval' }],
-          message: { channel: request.channel, ts: request.messageTs ?? '' },
-          response_url: slack.newResponseUrl(),
-        }),
-        so,
-      ),
+    slash: (user, command, text, extra = {}) => {
+      const fields = {
+        command,
+        text,
+        user_id: user,
+        channel_id: CHANNEL,
+        response_url: slack.newResponseUrl(),
+        trigger_id: extra.trigger_id ?? slack.newTriggerId(),
+      };
+      return socket ? viaSocket(socket.slashCommand(fields)) : send(slashCommandBody(fields));
+    },
+    click: (user, actionId, request, so = {}) => {
+      const fields = {
+        user_id: user,
+        actions: [{ action_id: actionId, value: request.id, block_id: 'approval' }],
+        message: { channel: request.channel, ts: request.messageTs ?? '' },
+        response_url: slack.newResponseUrl(),
+      };
+      return socket ? viaSocket(socket.blockActions(fields)) : send(blockActionsBody(fields), so);
+    },
     onlyRequest: async () => {
       const found = await poll(
         async () => {
@@ -231,8 +270,7 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
     },
     close: async () => {
       await bot.stop();
-      await Promise.all([slack.close(), github.close()]);
-      await rm(stateDir, { recursive: true, force: true });
+      await closeFakes();
     },
   };
   return h;

@@ -10,11 +10,12 @@ import { runBot } from './bot.js';
 const FIXTURE = fileURLToPath(new URL('../../../bot/src/e2e/fixtures/one-site', import.meta.url));
 const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const SECRET = 'cli-test-secret';
+const APP_TOKEN = 'xapp-1-A0CLI-1-good';
 
 let slack: FakeSlack;
 let stateDir: string;
 beforeAll(async () => {
-  slack = await startFakeSlack({ token: 'xoxb-cli-test' });
+  slack = await startFakeSlack({ token: 'xoxb-cli-test', socketMode: { appToken: APP_TOKEN } });
   stateDir = await mkdtemp(path.join(tmpdir(), 'lifeboat-cli-bot-'));
 });
 afterAll(async () => {
@@ -125,5 +126,59 @@ describe('lifeboat bot: running', () => {
     expect(await exited).toBe(0);
     clearTimeout(timer);
     expect(stderr).toContain('SIGTERM: stopping');
+  });
+});
+
+describe('lifeboat bot: Socket Mode', () => {
+  const socketEnv = (appToken: string): NodeJS.ProcessEnv => ({
+    ...goodEnv(),
+    LIFEBOAT_BOT_MODE: 'socket',
+    SLACK_APP_TOKEN: appToken,
+  });
+
+  it('a refused app token is ONE line on stderr naming SLACK_APP_TOKEN, exit 2 (the real process)', {
+    timeout: 60_000,
+  }, async () => {
+    const wrong = 'xapp-1-A0CLI-1-wr0ng-s3cr3t';
+    const child = spawn(process.execPath, [CLI, 'bot'], {
+      env: { ...process.env, ...socketEnv(wrong) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    clearTimeout(timer);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'lifeboat bot: could not start: Slack refused SLACK_APP_TOKEN (invalid_auth): use the app-level token (xapp-…) with the connections:write scope\n',
+    );
+    expect(slack.callsTo('apps.connections.open').some((c) => c.error === 'invalid_auth')).toBe(true);
+  });
+
+  it('connects, answers a slash command envelope, and closes the socket when stopped', async () => {
+    const socket = slack.socket;
+    if (!socket) throw new Error('fake Slack without Socket Mode');
+    let stop: (s: string) => void = () => {};
+    const stopSignal = new Promise<string>((r) => {
+      stop = r;
+    });
+    const out = collect();
+    const running = runBot({}, { env: socketEnv(APP_TOKEN), err: out.err, stopSignal });
+    await slack.waitFor(
+      () => out.lines.some((l) => l.includes('connected with Socket Mode')),
+      15_000,
+      'the bot to connect',
+    );
+    const conn = await socket.waitForConnections(socket.connections.length || 1);
+    const ack = await socket.slashCommand({ command: '/restore', text: 'help', user_id: 'U0REQUEST1' });
+    expect(JSON.stringify(ack.payload)).toContain('/restore history');
+    stop('SIGTERM');
+    expect(await running).toBe(0);
+    // The server sees the close a moment after the client has finished it.
+    await slack.waitFor(() => socket.openConnections().length === 0, 5_000, 'the socket to close');
+    expect(conn.closeCode).toBe(1000);
   });
 });
