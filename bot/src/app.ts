@@ -162,7 +162,7 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
   const receiver =
     socketReceiver ??
     new HTTPReceiver({
-      signingSecret: config.slackSigningSecret,
+      signingSecret: config.slackSigningSecret ?? '',
       endpoints: '/slack/events',
       // Ack is sent when the listener calls ack(); the work after it never delays Slack.
       processBeforeResponse: false,

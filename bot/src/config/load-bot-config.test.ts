@@ -91,11 +91,26 @@ describe('loadBotConfig', () => {
     expect(r.ok && [r.config.port, r.config.approvalTtlSeconds]).toEqual([4000, 60]);
   });
 
+  it('needs no signing secret in Socket Mode (nothing is signed there)', () => {
+    const r = loadBotConfig({
+      SLACK_BOT_TOKEN: SECRET_TOKEN,
+      LIFEBOAT_BOT_MODE: 'socket',
+      SLACK_APP_TOKEN: 'xapp-1-a',
+    });
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.config.slackSigningSecret).toBeUndefined();
+  });
+
   const bad: Array<[string, NodeJS.ProcessEnv, string[]]> = [
     [
       'nothing set',
       {},
       ['SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)', 'SLACK_SIGNING_SECRET is not set'],
+    ],
+    [
+      'http mode without signing secret',
+      { SLACK_BOT_TOKEN: SECRET_TOKEN, LIFEBOAT_BOT_MODE: 'http' },
+      ['SLACK_SIGNING_SECRET is not set'],
     ],
     [
       'a user token as bot token',

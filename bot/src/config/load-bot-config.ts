@@ -41,13 +41,14 @@ export const loadBotConfig = (
   else if (!slackBotToken.startsWith('xoxb-'))
     problems.push('SLACK_BOT_TOKEN does not look like a bot token (expected it to start with xoxb-)');
 
-  const slackSigningSecret = overrides.slackSigningSecret ?? get('SLACK_SIGNING_SECRET');
-  if (slackSigningSecret === undefined) problems.push('SLACK_SIGNING_SECRET is not set');
-
   const rawMode = overrides.mode ?? get('LIFEBOAT_BOT_MODE') ?? 'http';
   let mode: BotMode = 'http';
   if (rawMode === 'http' || rawMode === 'socket') mode = rawMode;
   else problems.push('LIFEBOAT_BOT_MODE must be "http" or "socket"');
+
+  // Only HTTP requests are signed; Socket Mode's socket is authenticated by the app-level token instead.
+  const slackSigningSecret = overrides.slackSigningSecret ?? get('SLACK_SIGNING_SECRET');
+  if (slackSigningSecret === undefined && mode === 'http') problems.push('SLACK_SIGNING_SECRET is not set');
 
   const slackAppToken = overrides.slackAppToken ?? get('SLACK_APP_TOKEN');
   if (mode === 'socket' && slackAppToken === undefined)
@@ -131,7 +132,7 @@ export const loadBotConfig = (
     ok: true,
     config: {
       slackBotToken: slackBotToken as string,
-      slackSigningSecret: slackSigningSecret as string,
+      ...(slackSigningSecret !== undefined ? { slackSigningSecret } : {}),
       ...(slackAppToken !== undefined ? { slackAppToken } : {}),
       mode,
       port,

@@ -17,7 +17,8 @@ export interface GitHubDispatchConfig {
 
 export interface BotConfig {
   slackBotToken: string;
-  slackSigningSecret: string;
+  /** Required in http mode (loadBotConfig refuses it missing); unused in Socket Mode. */
+  slackSigningSecret?: string;
   slackAppToken?: string;
   mode: BotMode;
   port: number;
