@@ -62,8 +62,8 @@ const APP_TOKEN_REFUSED = new Set([
   'team_disabled',
 ]);
 
-/** One line for `lifeboat bot`: names SLACK_APP_TOKEN when Slack refused it, never echoes it. */
-const socketStartError = (e: unknown): Error => {
+/** One line for `lifeboat bot` (at start, or when the socket fails later): names SLACK_APP_TOKEN, never echoes it. */
+export const socketStartError = (e: unknown): Error => {
   const code = (e as { data?: { error?: unknown } } | undefined)?.data?.error;
   if (typeof code === 'string' && APP_TOKEN_REFUSED.has(code))
     return new Error(
@@ -74,17 +74,17 @@ const socketStartError = (e: unknown): Error => {
 };
 
 /**
- * The socket client's logger, routed to the app's; while the first connect is under way it drops the client's
- * own report of a refused app token, which start() turns into one line naming SLACK_APP_TOKEN instead.
+ * The socket client's logger, routed to the app's; it drops the client's own report of a refused app token,
+ * which start() (or, once running, `lifeboat bot`'s handler of the error it throws) turns into one line.
  */
-const socketLogger = (target: () => Logger | undefined, starting: () => boolean): Logger => {
+const socketLogger = (target: () => Logger | undefined): Logger => {
   const refusal = new RegExp(`Failed to retrieve a new WSS URL.*\\b(${[...APP_TOKEN_REFUSED].join('|')})\\b`);
   return {
     debug: (...m) => target()?.debug(...m),
     info: (...m) => target()?.info(...m),
     warn: (...m) => target()?.warn(...m),
     error: (...m) => {
-      if (starting() && refusal.test(m.map(String).join(' '))) return;
+      if (refusal.test(m.map(String).join(' '))) return;
       target()?.error(...m);
     },
     setLevel: (level) => target()?.setLevel(level),
@@ -137,17 +137,13 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
   const audit = await openAuditLog(config.stateDir);
   const limiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
 
-  let socketStarting = true;
   let appLogger: Logger | undefined;
   const socketReceiver =
     config.mode === 'socket'
       ? // No request signatures in Socket Mode: the app-level token authenticates the socket itself.
         new SocketModeReceiver({
           appToken: config.slackAppToken ?? '',
-          logger: socketLogger(
-            () => appLogger,
-            () => socketStarting,
-          ),
+          logger: socketLogger(() => appLogger),
           // On `disconnect` (refresh_requested) or a dropped socket, ask apps.connections.open for a new URL.
           autoReconnectEnabled: true,
           ...(options.socketPingTimeoutMs !== undefined
@@ -295,12 +291,7 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
       await app.init();
       // Socket Mode connects before any work resumes, so a refused app token stops the start cleanly.
       if (socketReceiver !== undefined)
-        await app
-          .start()
-          .catch((e: unknown) => Promise.reject(socketStartError(e)))
-          .finally(() => {
-            socketStarting = false;
-          });
+        await app.start().catch((e: unknown) => Promise.reject(socketStartError(e)));
       expiryTimer = setInterval(() => deps.track(expireDue(deps).catch(() => undefined)), EXPIRY_TICK_MS);
       expiryTimer.unref();
       await resumeRequests(deps);

@@ -158,6 +158,40 @@ describe('lifeboat bot: Socket Mode', () => {
     expect(slack.callsTo('apps.connections.open').some((c) => c.error === 'invalid_auth')).toBe(true);
   });
 
+  it('the real process ends with one line and exit 1 when Slack revokes the app token while it runs', {
+    timeout: 60_000,
+  }, async () => {
+    const socket = slack.socket;
+    if (!socket) throw new Error('fake Slack without Socket Mode');
+    const child = spawn(process.execPath, [CLI, 'bot'], {
+      env: { ...process.env, ...socketEnv(APP_TOKEN) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    try {
+      await slack.waitFor(() => stderr.includes('connected with Socket Mode'), 30_000, `connect (${stderr})`);
+      slack.setFailure('invalid_auth');
+      socket.disconnect();
+      const code = await exited;
+      expect(code, stderr).toBe(1);
+      const lines = stderr.trimEnd().split('\n');
+      expect(lines[0]).toContain('connected with Socket Mode');
+      expect(lines.slice(1), stderr).toHaveLength(1);
+      expect(lines[1]).toBe(
+        'lifeboat bot: stopped: Slack refused SLACK_APP_TOKEN (invalid_auth): use the app-level token (xapp-…) with the connections:write scope',
+      );
+      expect(stderr).not.toContain(APP_TOKEN);
+    } finally {
+      clearTimeout(timer);
+      slack.setFailure(undefined);
+    }
+  });
+
   it('connects, answers a slash command envelope, and closes the socket when stopped', async () => {
     const socket = slack.socket;
     if (!socket) throw new Error('fake Slack without Socket Mode');

@@ -28,6 +28,24 @@ const firstSignal = (): Promise<string> =>
     process.on('SIGTERM', on);
   });
 
+/**
+ * Resolves with the first error nothing else caught (e.g. Socket Mode's reconnect after the app token was
+ * revoked): a long-running bot must end with one line and a non-zero exit, not a stack trace.
+ */
+const firstUncaught = (): { fatal: Promise<unknown>; dispose: () => void } => {
+  let dispose = () => {};
+  const fatal = new Promise<unknown>((resolve) => {
+    const on = (e: unknown) => resolve(e);
+    process.on('uncaughtException', on);
+    process.on('unhandledRejection', on);
+    dispose = () => {
+      process.off('uncaughtException', on);
+      process.off('unhandledRejection', on);
+    };
+  });
+  return { fatal, dispose };
+};
+
 const oneLine = (err: unknown): string =>
   (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 
@@ -50,13 +68,15 @@ export const runBot = async (options: BotCommandOptions, io: BotRunIo = {}): Pro
     }
     overrides.host = options.host;
   }
-  const { createBot, loadBotConfig } = await import('@lifeboat/bot');
+  const { createBot, loadBotConfig, socketStartError } = await import('@lifeboat/bot');
   const loaded = loadBotConfig(env, overrides);
   if (!loaded.ok) {
     for (const p of loaded.problems) err(`lifeboat bot: ${p}\n`);
     return EXIT.usage;
   }
   const stop = io.stopSignal ?? firstSignal();
+  // Only the real process owns the process-wide handlers (tests pass their own stopSignal).
+  const uncaught = io.stopSignal === undefined ? firstUncaught() : undefined;
   let bot: Awaited<ReturnType<typeof createBot>>;
   let url: string;
   try {
@@ -65,6 +85,7 @@ export const runBot = async (options: BotCommandOptions, io: BotRunIo = {}): Pro
   } catch (e) {
     // Slack refusing the token (invalid_auth), a port in use, an empty inventory: one line, no stack.
     err(`lifeboat bot: could not start: ${oneLine(e)}\n`);
+    uncaught?.dispose();
     return EXIT.usage;
   }
   const c = loaded.config;
@@ -72,9 +93,22 @@ export const runBot = async (options: BotCommandOptions, io: BotRunIo = {}): Pro
     `lifeboat bot: ${c.mode === 'socket' ? 'connected with Socket Mode' : `listening on ${url}`} (dispatcher ${c.dispatcher}, inventory ${c.root}, state ${c.stateDir})\n`,
   );
   io.onListening?.(url);
-  const signal = await stop;
-  err(`lifeboat bot: ${signal}: stopping (finishing work already acknowledged)\n`);
+  const ended = await Promise.race([
+    stop.then((signal) => ({ signal })),
+    ...(uncaught ? [uncaught.fatal.then((error) => ({ error }))] : []),
+  ]);
+  if ('error' in ended) {
+    const why = loaded.config.mode === 'socket' ? socketStartError(ended.error) : ended.error;
+    err(`lifeboat bot: stopped: ${oneLine(why)}\n`);
+    await bot.stop().catch(() => undefined);
+    uncaught?.dispose();
+    // A library timer (e.g. a reconnect loop) must not keep a failed bot alive; unref'd, so a clean end wins.
+    setTimeout(() => process.exit(EXIT.problems), 2_000).unref();
+    return EXIT.problems;
+  }
+  err(`lifeboat bot: ${ended.signal}: stopping (finishing work already acknowledged)\n`);
   await bot.stop();
+  uncaught?.dispose();
   return EXIT.ok;
 };
 
@@ -88,7 +122,7 @@ export const registerBot = (program: Command): void => {
       'after',
       `
 Environment:
-  SLACK_BOT_TOKEN (xoxb-…), SLACK_SIGNING_SECRET        required
+  SLACK_BOT_TOKEN (xoxb-…), SLACK_SIGNING_SECRET        required (no signing secret in Socket Mode)
   LIFEBOAT_BOT_MODE=http|socket, SLACK_APP_TOKEN (xapp-…, Socket Mode)
   LIFEBOAT_BOT_PORT, LIFEBOAT_ROOT (inventory), LIFEBOAT_BOT_STATE_DIR
   LIFEBOAT_DISPATCHER=local|github, GITHUB_TOKEN, GITHUB_REPOSITORY (owner/repo), GITHUB_API_URL
@@ -98,6 +132,7 @@ Stops cleanly on SIGINT or SIGTERM.
 
 Exit codes:
   0  stopped by a signal
+  1  stopped by an error while running (e.g. Slack revoked the app token)
   2  configuration problem (each named by its variable) or could not start`,
     )
     .action(async (options: BotCommandOptions) => {
