@@ -3,13 +3,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   formatDuration,
-  JobKind,
   loadInventory,
   Name,
-  Outcome,
   type Problem,
   parseDuration,
   quote,
+  RUN_JOBS,
+  RUN_OUTCOMES,
   type RunRecord,
 } from '@lifeboat/core';
 import type { RunFilter, RunJobKind, RunOutcome } from '@lifeboat/runners';
@@ -32,8 +32,6 @@ export interface RunsOptions {
 const FORMATS = ['human', 'json'] as const;
 // The schemas' own lists and patterns, so a flag accepts exactly what a record can hold.
 const NAME = new RegExp(Name.pattern ?? '');
-export const RUN_JOBS = JobKind.anyOf.map((s) => s.const) as readonly RunJobKind[];
-export const RUN_OUTCOMES = Outcome.anyOf.map((s) => s.const) as readonly RunOutcome[];
 const ISO_TIME =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})(T([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$/;
 

@@ -3,25 +3,29 @@ import { Name, SlackId, Strict } from './common.js';
 
 // Written by runners, never by hand; the docs status page and reports read it.
 
+/** Every way a job can end, in this order wherever they are listed (reports, metrics, CLI help). */
+export const RUN_OUTCOMES = ['ok', 'partial', 'failed', 'locked', 'auth', 'cancelled'] as const;
+
 export const Outcome = Type.Union(
-  ['ok', 'partial', 'failed', 'locked', 'auth', 'cancelled'].map((o) => Type.Literal(o)),
+  RUN_OUTCOMES.map((o) => Type.Literal(o)),
   { description: 'How the job ended.' },
 );
 
-export const JobKind = Type.Union(
-  [
-    'backup',
-    'forget',
-    'prune',
-    'check',
-    'sync',
-    'image-capture',
-    'image-restore',
-    'sd-write',
-    'restore',
-    'drill',
-  ].map((k) => Type.Literal(k)),
-);
+/** Every job a runner records, in this order wherever they are listed. */
+export const RUN_JOBS = [
+  'backup',
+  'forget',
+  'prune',
+  'check',
+  'sync',
+  'image-capture',
+  'image-restore',
+  'sd-write',
+  'restore',
+  'drill',
+] as const;
+
+export const JobKind = Type.Union(RUN_JOBS.map((k) => Type.Literal(k)));
 
 const IsoTime = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})$' });
 

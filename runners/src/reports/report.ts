@@ -6,6 +6,8 @@ import {
   maxIntervalSeconds,
   type Problem,
   parseDuration,
+  RUN_JOBS,
+  RUN_OUTCOMES,
   type RunRecord,
 } from '@lifeboat/core';
 import type { OutcomeCounts, RunJobKind, RunOutcome, RunSubject } from '../ledger/index.js';
@@ -15,27 +17,10 @@ import { type LedgerView, subjectMatches } from './ledger-view.js';
 
 export type ReportStatus = 'red' | 'amber' | 'green';
 
-export const REPORT_JOBS: readonly RunJobKind[] = [
-  'backup',
-  'forget',
-  'prune',
-  'check',
-  'sync',
-  'image-capture',
-  'image-restore',
-  'sd-write',
-  'restore',
-  'drill',
-];
+/** The schema's job kinds, in its order. */
+export const REPORT_JOBS: readonly RunJobKind[] = RUN_JOBS;
 
-export const REPORT_OUTCOMES: readonly RunOutcome[] = [
-  'ok',
-  'partial',
-  'failed',
-  'locked',
-  'auth',
-  'cancelled',
-];
+export const REPORT_OUTCOMES: readonly RunOutcome[] = RUN_OUTCOMES;
 
 export interface ReportJobSummary {
   job: RunJobKind;
