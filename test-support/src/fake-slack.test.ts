@@ -86,7 +86,8 @@ describe('fake Slack Web API', () => {
   });
 
   it('opens a modal once per trigger id, refuses unknown or expired ones, and checks view hashes', async () => {
-    const s = await start({ triggerTtlMs: 50 });
+    let clock = 1_000_000;
+    const s = await start({ triggerTtlMs: 3_000, triggerClock: () => clock });
     const web = client(s);
     const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'T' }, blocks: [] };
     const trigger = s.newTriggerId();
@@ -97,7 +98,7 @@ describe('fake Slack Web API', () => {
       data: { error: 'invalid_trigger_id' },
     });
     const late = s.newTriggerId();
-    await new Promise((r) => setTimeout(r, 80));
+    clock += 3_001;
     await expect(web.views.open({ trigger_id: late, view })).rejects.toMatchObject({
       data: { error: 'expired_trigger_id' },
     });

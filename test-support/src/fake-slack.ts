@@ -56,6 +56,8 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   /** How long a trigger id from `newTriggerId()` stays usable. Slack: 3 s. */
   triggerTtlMs?: number;
+  /** The clock trigger expiry is judged by (tests move it instead of sleeping, so load cannot flake them). */
+  triggerClock?: () => number;
   /** Close after this long without a request. Default 60 s. */
   idleTimeoutMs?: number;
   /** Answer every call with this error instead (outage tests). */
@@ -149,6 +151,7 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
   const teamId = options.teamId ?? 'T0LIFEBOAT';
   const botUserId = options.botUserId ?? 'U0LIFEBOT';
   const triggerTtlMs = options.triggerTtlMs ?? 3_000;
+  const triggerClock = options.triggerClock ?? Date.now;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   let failWith = options.failWith;
   const calls: FakeSlackCall[] = [];
@@ -173,14 +176,14 @@ export const startFakeSlack = async (options: FakeSlackOptions = {}): Promise<Fa
 
   const newTriggerId = () => {
     const t = `${Date.now()}.${++seq}.${randomBytes(16).toString('hex')}`;
-    triggers.set(t, Date.now() + triggerTtlMs);
+    triggers.set(t, triggerClock() + triggerTtlMs);
     return t;
   };
   const useTrigger = (t: string) => {
     const until = triggers.get(t);
     if (until === undefined) throw new SlackError('invalid_trigger_id');
     triggers.delete(t);
-    if (Date.now() > until) throw new SlackError('expired_trigger_id');
+    if (triggerClock() > until) throw new SlackError('expired_trigger_id');
   };
   const newResponseUrl = () => {
     const path = `commands/${teamId}/${++seq}/${randomBytes(12).toString('hex')}`;
