@@ -32,6 +32,26 @@ const goodEnv = (): NodeJS.ProcessEnv => ({
   LIFEBOAT_BOT_PORT: '0',
 });
 
+/** The real `lifeboat bot` process: its stderr so far, and its exit code (SIGKILLed if it outlives `killAfterMs`). */
+const spawnBot = (env: NodeJS.ProcessEnv, killAfterMs: number) => {
+  const child = spawn(process.execPath, [CLI, 'bot'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      r(code);
+    }),
+  );
+  return { child, stderr: () => stderr, exited };
+};
+
 const collect = () => {
   const lines: string[] = [];
   return { lines, err: (t: string) => lines.push(t) };
@@ -107,25 +127,15 @@ describe('lifeboat bot: running', () => {
   });
 
   it('the real process exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
-    const child = spawn(process.execPath, [CLI, 'bot'], {
-      env: { ...process.env, ...goodEnv() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const bot = spawnBot(goodEnv(), 50_000);
     await slack.waitFor(
-      () => stderr.includes('listening on'),
+      () => bot.stderr().includes('listening on'),
       30_000,
-      `the bot to listen (stderr: ${stderr})`,
+      `the bot to listen (stderr: ${bot.stderr()})`,
     );
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    expect(await exited).toBe(0);
-    clearTimeout(timer);
-    expect(stderr).toContain('SIGTERM: stopping');
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.stderr()).toContain('SIGTERM: stopping');
   });
 });
 
@@ -140,19 +150,9 @@ describe('lifeboat bot: Socket Mode', () => {
     timeout: 60_000,
   }, async () => {
     const wrong = 'xapp-1-A0CLI-1-wr0ng-s3cr3t';
-    const child = spawn(process.execPath, [CLI, 'bot'], {
-      env: { ...process.env, ...socketEnv(wrong) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    clearTimeout(timer);
-    expect(code).toBe(2);
-    expect(stderr).toBe(
+    const bot = spawnBot(socketEnv(wrong), 30_000);
+    expect(await bot.exited).toBe(2);
+    expect(bot.stderr()).toBe(
       'lifeboat bot: could not start: Slack refused SLACK_APP_TOKEN (invalid_auth): use the app-level token (xapp-…) with the connections:write scope\n',
     );
     expect(slack.callsTo('apps.connections.open').some((c) => c.error === 'invalid_auth')).toBe(true);
@@ -163,21 +163,17 @@ describe('lifeboat bot: Socket Mode', () => {
   }, async () => {
     const socket = slack.socket;
     if (!socket) throw new Error('fake Slack without Socket Mode');
-    const child = spawn(process.execPath, [CLI, 'bot'], {
-      env: { ...process.env, ...socketEnv(APP_TOKEN) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const bot = spawnBot(socketEnv(APP_TOKEN), 45_000);
     try {
-      await slack.waitFor(() => stderr.includes('connected with Socket Mode'), 30_000, `connect (${stderr})`);
+      await slack.waitFor(
+        () => bot.stderr().includes('connected with Socket Mode'),
+        30_000,
+        `connect (${bot.stderr()})`,
+      );
       slack.setFailure('invalid_auth');
       socket.disconnect();
-      const code = await exited;
+      const code = await bot.exited;
+      const stderr = bot.stderr();
       expect(code, stderr).toBe(1);
       const lines = stderr.trimEnd().split('\n');
       expect(lines[0]).toContain('connected with Socket Mode');
@@ -187,7 +183,6 @@ describe('lifeboat bot: Socket Mode', () => {
       );
       expect(stderr).not.toContain(APP_TOKEN);
     } finally {
-      clearTimeout(timer);
       slack.setFailure(undefined);
     }
   });
