@@ -19,6 +19,7 @@ import {
 } from './listeners/index.js';
 import type { RunnerStatus } from './messages/index.js';
 import { createRateLimiter } from './rate-limit/index.js';
+import { githubRecordSource, localRecordSource } from './records/index.js';
 import { openRequestStore } from './requests/index.js';
 
 // The Slack app: Bolt with its HTTP receiver (or Socket Mode), the Web API pointed at config.slackApiUrl, and
@@ -37,6 +38,10 @@ export interface CreateBotOptions {
    * reconnect (default 5 s, the client's own).
    */
   socketPingTimeoutMs?: number;
+  /** GitHub mode: between two looks at a site's published run records (default 5 minutes). */
+  recordsRefreshMs?: number;
+  /** GitHub mode: longest `/backup status` waits for the run records (default 8 s). */
+  recordsTimeoutMs?: number;
 }
 
 export interface Bot {
@@ -252,6 +257,20 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
       : undefined;
 
   const stopping = new AbortController();
+  // GitHub mode: the runners' records are fetched from their published artifacts into a local mirror.
+  const records =
+    github !== undefined && octokit !== undefined
+      ? githubRecordSource({
+          octokit,
+          owner: github.owner,
+          repo: github.repo,
+          stateDir: config.stateDir,
+          signal: stopping.signal,
+          log: (line) => app.logger.warn(line),
+          ...(options.recordsRefreshMs !== undefined ? { refreshMs: options.recordsRefreshMs } : {}),
+          ...(options.recordsTimeoutMs !== undefined ? { timeoutMs: options.recordsTimeoutMs } : {}),
+        })
+      : localRecordSource(config.stateDir);
   const pending = new Set<Promise<unknown>>();
   const deps: BotDeps = {
     config,
@@ -272,6 +291,7 @@ export const createBot = async (options: CreateBotOptions): Promise<Bot> => {
     runWatchMaxMs: 12 * 3600_000,
     signal: stopping.signal,
     queue: createWorkQueue(WORK_CONCURRENCY),
+    records,
     track: (work) => {
       pending.add(work);
       void work.finally(() => pending.delete(work));

@@ -9,4 +9,5 @@ export * from './dispatch/index.js';
 export * from './listeners/index.js';
 export * from './messages/index.js';
 export * from './rate-limit/index.js';
+export * from './records/index.js';
 export * from './requests/index.js';

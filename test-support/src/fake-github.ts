@@ -63,11 +63,26 @@ export interface FakeRunner {
   labels: string[];
 }
 
+/** A workflow artifact; its zip is served from a second loopback server, as GitHub serves from storage. */
+export interface FakeArtifact {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+  /** The archive's bytes, as the storage URL returns them. */
+  zip: Buffer;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  workflowRunId: number;
+}
+
 export interface FakeGitHubState {
   comments: FakeComment[];
   runs: FakeWorkflowRun[];
   dispatches: FakeDispatch[];
   runners: FakeRunner[];
+  artifacts: FakeArtifact[];
 }
 
 /** Every request the fake saw, in order, whatever its outcome. */
@@ -79,6 +94,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, the raw text if it was not JSON, undefined if empty. */
   body: unknown;
   status: number;
+  /** 'storage' for artifact downloads after the redirect; 'api' otherwise. */
+  server: 'api' | 'storage';
 }
 
 export interface FakeGitHubOptions {
@@ -116,6 +133,12 @@ export interface FakeGitHub {
   }) => FakeComment;
   /** Seed a workflow run; unspecified fields get plausible values. */
   addRun: (run: Partial<FakeWorkflowRun> & { owner: string; repo: string }) => FakeWorkflowRun;
+  /** Seed an artifact (e.g. `lifeboat-records-lisle` holding a zip built with buildZip). */
+  addArtifact: (
+    artifact: Partial<FakeArtifact> & { owner: string; repo: string; name: string; zip: Buffer },
+  ) => FakeArtifact;
+  /** Base URL of the storage server artifact downloads redirect to (another origin than `url`). */
+  storageUrl: string;
   /** Resolves once the server has closed, by `close()` or by the idle timeout. */
   closed: Promise<void>;
   close: () => Promise<void>;
@@ -195,7 +218,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const login = options.login ?? 'github-actions[bot]';
   const now = options.now ?? (() => new Date());
-  const state: FakeGitHubState = { comments: [], runs: [], dispatches: [], runners: [] };
+  const state: FakeGitHubState = { comments: [], runs: [], dispatches: [], runners: [], artifacts: [] };
   const requests: RecordedRequest[] = [];
   let nextId = 1;
   let url = '';
@@ -248,6 +271,37 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     state.runs.push(run);
     return run;
   };
+
+  const addArtifact: FakeGitHub['addArtifact'] = (a) => {
+    const at = now();
+    const artifact: FakeArtifact = {
+      id: nextId++,
+      createdAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + 8 * 86_400_000).toISOString(),
+      expired: false,
+      workflowRunId: 0,
+      ...a,
+    };
+    state.artifacts.push(artifact);
+    return artifact;
+  };
+
+  /** A signed-looking storage URL: what GitHub's 302 points at, valid without the API token. */
+  const blobSignature = (id: number) => `sig-${id}-${token.length}`;
+
+  const artifactJson = (a: FakeArtifact) => ({
+    id: a.id,
+    node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+    name: a.name,
+    size_in_bytes: a.zip.length,
+    url: `${url}/repos/${a.owner}/${a.repo}/actions/artifacts/${a.id}`,
+    archive_download_url: `${url}/repos/${a.owner}/${a.repo}/actions/artifacts/${a.id}/zip`,
+    expired: a.expired,
+    created_at: a.createdAt,
+    updated_at: a.createdAt,
+    expires_at: a.expiresAt,
+    workflow_run: { id: a.workflowRunId, head_branch: 'main', head_sha: '0'.repeat(40) },
+  });
 
   const commentJson = (c: FakeComment) => ({
     id: c.id,
@@ -462,6 +516,29 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       if (!run) throw new HttpError(404, 'Not Found');
       return { status: 200, body: runJson(run) };
     }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts$/.exec(path);
+    if (m && method === 'GET') {
+      const [, owner, repo] = m;
+      const name = requestUrl.searchParams.get('name');
+      const all = state.artifacts
+        .filter((a) => a.owner === owner && a.repo === repo && (!name || a.name === name))
+        // Newest first, as GitHub lists them.
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+      const { items, headers } = page(all, requestUrl);
+      return { status: 200, body: { total_count: all.length, artifacts: items.map(artifactJson) }, headers };
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)\/(zip|[^/]+)$/.exec(path);
+    if (m && method === 'GET') {
+      const [, owner, repo, id, format] = m;
+      const a = state.artifacts.find((x) => x.owner === owner && x.repo === repo && x.id === Number(id));
+      if (!a || format !== 'zip') throw new HttpError(404, 'Not Found');
+      if (a.expired) throw new HttpError(410, 'Artifact has expired');
+      // GitHub answers with a short-lived storage URL on another host; the bytes come from there.
+      return {
+        status: 302,
+        headers: { location: `${storageUrl}/blobs/${a.id}/artifact.zip?sig=${blobSignature(a.id)}` },
+      };
+    }
     m = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runners$/.exec(path);
     if (m && method === 'GET') {
       const name = requestUrl.searchParams.get('name');
@@ -491,6 +568,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       headers: req.headers,
       body: undefined,
       status: 0,
+      server: 'api',
     };
     requests.push(record);
     const handle = async (): Promise<Reply> => {
@@ -523,7 +601,53 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       });
   });
 
+  // The artifact storage: its own origin, so a client that follows the redirect must not carry the API token
+  // there (storage refuses a request with two kinds of authentication, as S3 and Azure do).
+  // It lives as long as the API server: no idle clock of its own (the longest a timer takes), closed with it.
+  const storage = await startLoopbackServer(2 ** 31 - 1, (req, res, armIdleTimer) => {
+    const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: requestUrl.pathname,
+      query: Object.fromEntries(requestUrl.searchParams),
+      headers: req.headers,
+      body: undefined,
+      status: 0,
+      server: 'storage',
+    };
+    requests.push(record);
+    const reply = (status: number, body: Buffer | string, type: string) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
+      armIdleTimer();
+    };
+    const m = /^\/blobs\/(\d+)\/artifact\.zip$/.exec(requestUrl.pathname);
+    const a = m ? state.artifacts.find((x) => x.id === Number(m[1])) : undefined;
+    if (req.method !== 'GET' || !a) return reply(404, 'BlobNotFound', 'text/plain');
+    if (requestUrl.searchParams.get('sig') !== blobSignature(a.id))
+      return reply(403, 'AuthenticationFailed', 'text/plain');
+    if (req.headers.authorization !== undefined)
+      return reply(400, 'InvalidAuthenticationInfo: only one auth mechanism allowed', 'text/plain');
+    return reply(200, a.zip, 'application/zip');
+  });
+  const storageUrl = `http://127.0.0.1:${storage.port}`;
+  void server.closed.then(() => storage.close());
+
   url = `http://127.0.0.1:${server.port}`;
 
-  return { url, state, requests, addComment, addRun, closed: server.closed, close: server.close };
+  const closeBoth = async () => {
+    await Promise.all([server.close(), storage.close()]);
+  };
+  return {
+    url,
+    storageUrl,
+    state,
+    requests,
+    addComment,
+    addRun,
+    addArtifact,
+    closed: Promise.all([server.closed, storage.closed]).then(() => undefined),
+    close: closeBoth,
+  };
 };

@@ -3,3 +3,4 @@ export * from './fake-github.js';
 export * from './fake-slack.js';
 export * from './fake-slack-socket.js';
 export * from './slack-signing.js';
+export * from './zip-builder.js';

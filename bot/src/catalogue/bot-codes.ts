@@ -187,6 +187,40 @@ export const BOT_CATALOGUE = {
     cause: 'The dispatcher threw an unexpected error: a programming error in lifeboat.',
     fix: 'Report the message with the lifeboat version; nothing was restored by this request.',
   },
+  'records.unreachable': {
+    title: 'Run records could not be fetched from GitHub',
+    cause:
+      "GitHub did not answer, refused the token, or the artifact's storage URL failed while the bot fetched a site's published run records (artifact lifeboat-records-<site>).",
+    fix: 'Check that GITHUB_TOKEN can read Actions (actions: read) on the repository and that GitHub is reachable; the bot shows the records it already has meanwhile.',
+  },
+  'records.too-large': {
+    title: 'Run records artifact too large',
+    cause: 'The artifact is over the 32 MiB limit a records file should never reach; it was not read.',
+    fix: 'Check the site workflow\'s "Publish the recent run records" step: it should upload one `lifeboat runs --since 8d --format json` file.',
+  },
+  'records.bad-zip': {
+    title: 'Run records artifact refused',
+    cause:
+      'The artifact zip is damaged or not what a runner uploads: encrypted, zip64, more than one file, an unsafe name, sizes or CRC that do not match, or over the size limit.',
+    fix: 'Let the next site run publish a fresh artifact; if it recurs, look at who uploads artifacts named lifeboat-records-<site>.',
+  },
+  'records.not-records': {
+    title: 'Run records artifact holds no records document',
+    cause:
+      'The file in the artifact is not the JSON `lifeboat runs --format json` writes (version 1 with runs).',
+    fix: "Check the site workflow's publish step; regenerate workflows with `lifeboat workflows --write`.",
+  },
+  'records.invalid': {
+    title: 'Published run record is not valid',
+    cause: 'One record in the artifact fails the RunRecord schema; it was skipped and the others were kept.',
+    fix: "Update lifeboat on that site's runner so it writes records of the current schema.",
+  },
+  'records.foreign-site': {
+    title: 'Published run record belongs to another site',
+    cause:
+      "A site's artifact carried a record naming a different site; a runner may speak only for its own site, so it was refused.",
+    fix: "Check the runner's inventory and labels: a runner is serving the wrong site's workflow.",
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type BotCode = keyof typeof BOT_CATALOGUE;

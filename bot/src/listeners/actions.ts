@@ -1,4 +1,3 @@
-import { readRunRecords } from '@lifeboat/runners';
 import type { App, BlockAction } from '@slack/bolt';
 import {
   APPROVE_ACTION,
@@ -9,6 +8,7 @@ import {
   restoreModal,
   type SnapshotOption,
 } from '../messages/index.js';
+import { readMergedRecords } from '../records/index.js';
 import { work } from './commands.js';
 import type { BotDeps } from './deps.js';
 import { decideRequest } from './flow.js';
@@ -30,7 +30,10 @@ const metaChannel = (meta: string | undefined): string => {
 const snapshotsFor = async (deps: BotDeps, choice: ModalChoice): Promise<SnapshotOption[]> => {
   if (!choice.site || !choice.subject?.startsWith('policy:')) return [];
   const policy = choice.subject.slice('policy:'.length);
-  const { records } = await readRunRecords(deps.config.stateDir, {
+  // GitHub mode: the site's published records first (bounded wait; on failure, what is known is offered).
+  const { note } = await deps.records.refresh([choice.site]);
+  if (note !== undefined) deps.logger.warn(`lifeboat: snapshot picker: ${note}`);
+  const { records } = await readMergedRecords(deps.records.stateDirs, {
     site: choice.site,
     policy,
     job: 'backup',

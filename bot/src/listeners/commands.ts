@@ -1,6 +1,7 @@
-import { buildReport, DEFAULT_REPORT_WINDOW_SECONDS, loadLedgerView } from '@lifeboat/runners';
+import { buildReport, DEFAULT_REPORT_WINDOW_SECONDS } from '@lifeboat/runners';
 import type { App } from '@slack/bolt';
 import { backupStatusText, explain, HELP_TEXT, historyText, restoreModal } from '../messages/index.js';
+import { loadMergedLedgerView } from '../records/index.js';
 import type { BotDeps } from './deps.js';
 import { type Asker, submitRequest, tell } from './flow.js';
 import { parseRestoreText } from './text-form.js';
@@ -58,8 +59,11 @@ export const register = (app: App, deps: BotDeps): void => {
       const names = inventory.sites
         .map((s) => s.value.metadata.name)
         .filter((n) => site === undefined || n === site);
-      const view = await loadLedgerView(
-        names.map((n) => ({ site: n, stateDir: deps.config.stateDir })),
+      // GitHub mode: the sites' records arrive as artifacts; bring them in first (bounded), then read all.
+      const { note } = await deps.records.refresh(names);
+      const view = await loadMergedLedgerView(
+        deps.records.stateDirs,
+        names,
         now,
         DEFAULT_REPORT_WINDOW_SECONDS,
       );
@@ -72,7 +76,8 @@ export const register = (app: App, deps: BotDeps): void => {
           runners = { unavailable: (err as Error).message.slice(0, 120) };
         }
       }
-      await tell(deps, asker, backupStatusText(report.rows, runners, site));
+      const text = backupStatusText(report.rows, runners, site);
+      await tell(deps, asker, note === undefined ? text : `${text}\n_${note}_`);
     });
   });
 

@@ -6,6 +6,7 @@ import type { BotConfig } from '../config/index.js';
 import type { Dispatcher } from '../dispatch/types.js';
 import type { RunnerStatus } from '../messages/index.js';
 import type { RateLimiter } from '../rate-limit/index.js';
+import type { RecordSource } from '../records/index.js';
 import type { RequestStore } from '../requests/index.js';
 import type { WorkQueue } from './work-queue.js';
 
@@ -50,4 +51,6 @@ export interface BotDeps {
   signal: AbortSignal;
   /** Runs after-ack work a few at a time (see work-queue.ts). */
   queue: WorkQueue;
+  /** Where run records are read: the bot's state directory, plus (GitHub mode) the sites' mirrored artifacts. */
+  records: RecordSource;
 }

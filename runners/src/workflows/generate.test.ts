@@ -63,6 +63,26 @@ describe('generateWorkflows', () => {
     expect(run).toContain('node cli/dist/main.js run --site lisle --due --json');
   });
 
+  it("publishes the site's recent records under a fixed name after the due run, keeping the per-run artifact", () => {
+    type Step = { name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown> };
+    const steps = parse(fileOf('.github/workflows/site-lisle.yml')).jobs.run?.steps as Step[];
+    const names = steps.map((s) => s.name);
+    const due = names.indexOf('Run the due jobs');
+    const write = steps.find((s) => s.name === 'Write the recent run records');
+    const publish = steps.find((s) => s.name === 'Publish the recent run records');
+    expect(names.indexOf('Write the recent run records')).toBeGreaterThan(due);
+    expect(write?.if).toBe('always()');
+    expect(write?.run).toContain('node cli/dist/main.js runs --site lisle --since 8d --format json >');
+    expect(publish).toMatchObject({
+      if: 'always()',
+      uses: 'actions/upload-artifact@v4',
+      with: { name: 'lifeboat-records-lisle', 'retention-days': 8 },
+    });
+    expect(String(publish?.with?.path)).toMatch(/records\.json$/);
+    const perRun = steps.find((s) => s.uses === 'actions/upload-artifact@v4' && s !== publish);
+    expect(perRun?.with?.name).toBe(`lifeboat-site-lisle-\${{ github.run_id }}`);
+  });
+
   it('gives restore and drill the dispatch inputs, a run name with the request id, and env-only inputs', () => {
     const restore = parse(fileOf('.github/workflows/restore.yml'));
     expect(restore['run-name']).toContain(`\${{ inputs.request_id }}`);

@@ -1,11 +1,14 @@
 import type { Entry, Site } from '@lifeboat/core';
-import { OUT_DIR, runnerLabels, SETUP_STEPS, uploadStep } from './steps.js';
+import { OUT_DIR, publishRecordsSteps, runnerLabels, SETUP_STEPS, uploadStep } from './steps.js';
 import { header, indent } from './yaml-text.js';
 
 // One workflow per site: a tick every 15 minutes on the site's own runner, where `lifeboat run --due`
 // decides what is due. The tick only asks; the schedules live in the policies, in their time zones.
 
 export const siteWorkflowPath = (site: string): string => `.github/workflows/site-${site}.yml`;
+
+/** The artifact each site run publishes its recent records under (the bot and the docs workflow read it). */
+export { recordsArtifactName } from './steps.js';
 
 /** The environment variables the site's YAML names for credentials, for the header (values never). */
 export const credentialNames = (site: Site): string[] => {
@@ -77,5 +80,6 @@ jobs:
     steps:
 ${indent(SETUP_STEPS, 6)}
 ${indent(run, 6)}
-${indent(uploadStep(`lifeboat-site-${name}-\${{ github.run_id }}`, 'the run records and metrics'), 6)}`;
+${indent(uploadStep(`lifeboat-site-${name}-\${{ github.run_id }}`, 'the run records and metrics'), 6)}
+${indent(publishRecordsSteps(name), 6)}`;
 };

@@ -43,6 +43,38 @@ export const uploadStep = (name: string, what: string): string => `- name: Keep 
     retention-days: 90
 `;
 
+/** The fixed artifact name a site's recent run records go under; the bot and the docs workflow fetch the newest. */
+export const recordsArtifactName = (site: string): string => `lifeboat-records-${site}`;
+
+/** Where the records file is written before upload (outside OUT_DIR: a separate, small artifact). */
+export const RECORDS_DIR = '$RUNNER_TEMP/lifeboat-records';
+
+/**
+ * Publish the site's last 8 days of run records under a fixed name, whatever the run's outcome: the ledger
+ * lives on this runner only, and the bot and the runbook site read it from GitHub. Written to a temp name
+ * and renamed, so a failed listing uploads nothing rather than half a file.
+ */
+export const publishRecordsSteps = (
+  site: string,
+): string => `# The ledger lives on this runner only: publish recent records for the bot and the runbook site.
+- name: Write the recent run records
+  if: always()
+  shell: bash
+  run: |
+    mkdir -p "${RECORDS_DIR}"
+    node cli/dist/main.js runs --site ${site} --since 8d --format json > "${RECORDS_DIR}/records.json.tmp"
+    mv "${RECORDS_DIR}/records.json.tmp" "${RECORDS_DIR}/records.json"
+
+- name: Publish the recent run records
+  if: always()
+  uses: actions/upload-artifact@v4
+  with:
+    name: ${recordsArtifactName(site)}
+    path: \${{ runner.temp }}/lifeboat-records/records.json
+    if-no-files-found: ignore
+    retention-days: 8
+`;
+
 /** The runner's labels: always self-hosted, then the site's own, in its order, without repeats. */
 export const runnerLabels = (labels: readonly string[]): string[] => [
   'self-hosted',
