@@ -10,6 +10,8 @@ export default defineConfig({
       '@lifeboat/core': src('core'),
       '@lifeboat/validators': src('validators'),
       '@lifeboat/runners': src('runners'),
+      // Before '@lifeboat/bot', which would otherwise take this subpath as a prefix.
+      '@lifeboat/bot/records': fileURLToPath(new URL('./bot/src/records/index.ts', import.meta.url)),
       '@lifeboat/bot': src('bot'),
       '@lifeboat/docs-site': src('docs-site'),
       '@lifeboat/test-support': src('test-support'),

@@ -116,7 +116,8 @@ export const runRunsFetch = async (
 
     const [{ Octokit }, { fetchSiteRecords }] = await Promise.all([
       import('@octokit/rest'),
-      import('@lifeboat/bot'),
+      // The records entry point only: the package's main one loads Bolt (seconds) for nothing here.
+      import('@lifeboat/bot/records'),
     ]);
     const octokit = new Octokit({
       auth: token,
