@@ -1,38 +1,19 @@
 import type { RunRecord } from '@lifeboat/core';
 import { writeRunRecord } from '@lifeboat/runners';
 import { blockActionsBody, viewSubmissionBody } from '@lifeboat/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { makeRecord } from '../../../runners/src/ledger/testing/records.js';
 import { readAudit } from '../audit/index.js';
 import { MODAL_ACTIONS } from '../messages/index.js';
-import { CHANNEL, type Harness, type HarnessOptions, startHarness, USERS } from '../testing/harness.js';
+import { CHANNEL, type Harness, USERS, useHarness } from '../testing/harness.js';
 
 // The form, the text-form mistakes, /backup status, /drill, history and the rate limit, over signed HTTP.
 
-let h: Harness | undefined;
-const start = async (o: HarnessOptions = {}) => {
-  h = await startHarness(o);
-  return h;
-};
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = useHarness();
 
 const SNAPSHOT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
-const backupRecord = (startedAt: string): RunRecord => ({
-  apiVersion: 'lifeboat/v1',
-  kind: 'RunRecord',
-  id: `lisle-finance-backup-${startedAt.replace(/[^0-9]/g, '').slice(0, 12)}`,
-  job: 'backup',
-  site: 'lisle',
-  policy: 'lisle-finance-share',
-  startedAt,
-  endedAt: startedAt,
-  durationSeconds: 30,
-  tool: { name: 'restic', version: '0.14.0' },
-  outcome: 'ok',
-  snapshotId: SNAPSHOT,
-});
+const backupRecord = (startedAt: string): RunRecord =>
+  makeRecord({ startedAt, durationSeconds: 30, snapshotId: SNAPSHOT });
 
 const select = (value: string) => ({
   type: 'static_select',

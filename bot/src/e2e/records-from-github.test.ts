@@ -1,37 +1,18 @@
 import type { RunRecord } from '@lifeboat/core';
 import { blockActionsBody, buildZip, startFakeGitHub } from '@lifeboat/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { makeRecord } from '../../../runners/src/ledger/testing/records.js';
 import { MODAL_ACTIONS } from '../messages/index.js';
-import { type Harness, type HarnessOptions, startHarness, USERS } from '../testing/harness.js';
+import { type Harness, USERS, useHarness } from '../testing/harness.js';
 
 // GitHub mode: the runner's records exist only in its published artifact (lifeboat-records-<site>), never in
 // the bot's state directory; /backup status and the restore form must still see them.
 
-let h: Harness | undefined;
-const start = async (o: HarnessOptions = {}) => {
-  h = await startHarness(o);
-  return h;
-};
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = useHarness();
 
 const SNAPSHOT = 'f00dfeed0123456789abcdef0123456789abcdef0123456789abcdef01234567';
-const recordAt = (startedAt: string): RunRecord => ({
-  apiVersion: 'lifeboat/v1',
-  kind: 'RunRecord',
-  id: `lisle-finance-backup-${startedAt.replace(/[^0-9]/g, '').slice(0, 12)}`,
-  job: 'backup',
-  site: 'lisle',
-  policy: 'lisle-finance-share',
-  startedAt,
-  endedAt: startedAt,
-  durationSeconds: 30,
-  tool: { name: 'restic', version: '0.14.0' },
-  outcome: 'ok',
-  snapshotId: SNAPSHOT,
-});
+const recordAt = (startedAt: string): RunRecord =>
+  makeRecord({ startedAt, durationSeconds: 30, snapshotId: SNAPSHOT });
 
 const publish = (s: Harness, runs: RunRecord[]) =>
   s.github.addArtifact({

@@ -1,22 +1,14 @@
 import type { RunRecord } from '@lifeboat/core';
 import { slackNotifier } from '@lifeboat/runners';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAudit } from '../audit/index.js';
 import { APPROVE_ACTION, DENY_ACTION } from '../messages/index.js';
-import { CHANNEL, type Harness, type HarnessOptions, poll, startHarness, USERS } from '../testing/harness.js';
+import { CHANNEL, type Harness, poll, USERS, useHarness } from '../testing/harness.js';
 
 // The whole conversation over real HTTP: Slack-signed requests into Bolt, the Web API calls into a fake Slack,
 // workflow dispatches into a fake GitHub. Counts on the fakes prove "exactly once".
 
-let h: Harness | undefined;
-const start = async (o: HarnessOptions = {}) => {
-  h = await startHarness(o);
-  return h;
-};
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = useHarness();
 
 const FINANCE = 'lisle lisle-finance-share /srv/shares/finance/q3.xlsx -- Q3 sheet overwritten this morning';
 const texts = (h: Harness, r: { channel: string; threadTs?: string }) =>
@@ -215,7 +207,9 @@ describe('exactly once', () => {
       s.click(USERS.approver, APPROVE_ACTION, req, { retryNum: 1 }),
     ]);
     expect(clicks.every((c) => c.status === 200)).toBe(true);
-    await s.waitForState(r.id, ['dispatched', 'running']);
+    // The state flips before the dispatch audit line and the dispatch itself: wait for the run id, which is
+    // stored after both, then leave a late duplicate a moment to show up.
+    await s.waitForRequest(r.id, (x) => x.dispatch?.runId !== undefined);
     await new Promise((res) => setTimeout(res, 300));
     expect(dispatchesOf(s)).toBe(1);
     const types = (await readAudit(s.stateDir, { requestId: r.id })).map((e) => e.type);

@@ -20,6 +20,7 @@ import {
   startFakeSlack,
   viewSubmissionBody,
 } from '@lifeboat/test-support';
+import { afterEach } from 'vitest';
 import { type Bot, createBot } from '../app.js';
 import type { BotConfig } from '../config/index.js';
 import { createGitHubDispatcher } from '../dispatch/index.js';
@@ -277,3 +278,16 @@ export const startHarness = async (o: HarnessOptions = {}): Promise<Harness> => 
 };
 
 export { viewSubmissionBody };
+
+/** `start` for one test file: the harness a test started is closed after it, pass or fail. */
+export const useHarness = (): ((o?: HarnessOptions) => Promise<Harness>) => {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (o: HarnessOptions = {}) => {
+    current = await startHarness(o);
+    return current;
+  };
+};
