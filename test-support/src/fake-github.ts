@@ -1,5 +1,5 @@
 // A local stand-in for the GitHub REST API, so tests exercise real HTTP through Octokit without the network.
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, startLoopbackServer } from './loopback-server.js';
 
 /** An issue or pull-request comment as the fake stores it. */
@@ -559,7 +559,8 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
     res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
   };
 
-  const server = await startLoopbackServer(idleTimeoutMs, (req, res, armIdleTimer) => {
+  /** Every request to either origin is recorded, in arrival order, before it is answered. */
+  const recordRequest = (req: IncomingMessage, server: RecordedRequest['server']) => {
     const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -568,9 +569,14 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
       headers: req.headers,
       body: undefined,
       status: 0,
-      server: 'api',
+      server,
     };
     requests.push(record);
+    return { requestUrl, record };
+  };
+
+  const server = await startLoopbackServer(idleTimeoutMs, (req, res, armIdleTimer) => {
+    const { requestUrl, record } = recordRequest(req, 'api');
     const handle = async (): Promise<Reply> => {
       const text = await readBody(req, MAX_BODY_BYTES, () => new HttpError(413, 'Payload too large'));
       if (text.length > 0) {
@@ -605,17 +611,7 @@ export const startFakeGitHub = async (options: FakeGitHubOptions = {}): Promise<
   // there (storage refuses a request with two kinds of authentication, as S3 and Azure do).
   // It lives as long as the API server: no idle clock of its own (the longest a timer takes), closed with it.
   const storage = await startLoopbackServer(2 ** 31 - 1, (req, res, armIdleTimer) => {
-    const requestUrl = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: RecordedRequest = {
-      method: req.method ?? 'GET',
-      path: requestUrl.pathname,
-      query: Object.fromEntries(requestUrl.searchParams),
-      headers: req.headers,
-      body: undefined,
-      status: 0,
-      server: 'storage',
-    };
-    requests.push(record);
+    const { requestUrl, record } = recordRequest(req, 'storage');
     const reply = (status: number, body: Buffer | string, type: string) => {
       record.status = status;
       res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) });
