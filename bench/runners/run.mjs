@@ -327,6 +327,9 @@ try {
 
   if (only.includes('restore')) {
     const policy = snapshot.repo;
+    // The drill's own cost around restic's restore (the job's time minus the restore it records): the
+    // part lifeboat controls, and far steadier under a busy neighbour than the restore itself.
+    const overheads = [];
     await compare('restore', {
       describe: 'restic -r REPO --cache-dir EMPTY restore ID --target DIR --verify (the drill verifies too)',
       lifeboat: async (i) => {
@@ -341,6 +344,7 @@ try {
         const record = expectOk('lifeboat drill', t.value);
         if (!record.verification?.passed)
           throw new Error(`drill did not verify: ${record.verification?.details}`);
+        overheads.push(t.seconds - Number(record.stats?.restore_seconds ?? 0));
         await rm(sandbox, { recursive: true, force: true });
         return t.seconds;
       },
@@ -363,6 +367,9 @@ try {
         return seconds;
       },
     });
+    say(
+      `         drill overhead (job − its restore): median ${median(overheads).toFixed(2)} s (${overheads.map((x) => x.toFixed(2)).join(', ')})`,
+    );
   }
   if (server) {
     await server.stop();

@@ -38,6 +38,7 @@ describe('bench/runners', () => {
       expect(ratio).toBeCloseTo((lifeboat as number) / (bare as number), 1);
     }
     expect(stdout).toMatch(/lifeboat read the partition via: (loop-device|scratch-copy)$/m);
+    expect(stdout).toMatch(/^ +drill overhead \(job − its restore\): median -?\d+\.\d+ s \(/m);
     expect(stdout).toMatch(/^machine +\d+ CPUs, load \d+\.\d+ \d+\.\d+ \d+\.\d+/m);
     expect(stdout).toMatch(/^load +\d+\.\d+ \d+\.\d+ \d+\.\d+ at the end/m);
     expect(stdout).toMatch(/^summary +\d of 3 within 1\.05×/m);

@@ -41,6 +41,25 @@ describe('execPipeline', () => {
     expect(r.bytesOut).toBe(written.length);
   });
 
+  it('writes many batches byte-exact while flushing the output along the way', async () => {
+    // 24 MiB of varied bytes in many small chunks: several writev batches and background fdatasyncs.
+    const input = join(dir, 'many.bin');
+    const data = Buffer.alloc(24 * 1024 * 1024);
+    for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+    await writeFile(input, data);
+    const out = hasher();
+    const target = join(dir, 'many.out');
+    const r = await execPipeline([{ file: 'cat', args: [], onStdoutChunk: out.tap }], {
+      inputFile: input,
+      outputFile: target,
+      outputSyncEveryBytes: 1024 * 1024,
+    });
+    expect(r.ok).toBe(true);
+    expect(r.bytesOut).toBe(data.length);
+    expect(sha(await readFile(target))).toBe(sha(data));
+    expect(out.hex()).toBe(sha(data));
+  });
+
   it('streams an input file into the first stage and taps it', async () => {
     const input = join(dir, 'in.bin');
     const data = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 31) % 251);

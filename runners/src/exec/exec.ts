@@ -221,6 +221,11 @@ export interface PipelineOptions {
   outputFile?: string;
   /** `w` creates or truncates (default), `wx` refuses an existing file, `r+` writes into an existing file or device without truncating it. */
   outputFlags?: 'w' | 'wx' | 'r+';
+  /**
+   * Start an fdatasync of the output (one at a time, alongside the writes) after every this many bytes
+   * (default 64 MiB; 0: only the final fsync), so the final fsync has little left to flush.
+   */
+  outputSyncEveryBytes?: number;
 }
 
 export interface PipelineStageResult {
@@ -253,6 +258,9 @@ const PIPE_CHUNK = 1024 * 1024;
 // how it went): hours of progress lines must not grow memory without bound.
 const STAGE_STDERR_HEAD = 64 * 1024;
 const OUTPUT_BATCH = 4 * 1024 * 1024;
+// writev takes the chunks as they came (no copy into one batch buffer); past IOV_MAX libuv splits the call.
+const OUTPUT_BATCH_CHUNKS = 1024;
+const OUTPUT_SYNC_EVERY = 64 * 1024 * 1024;
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -296,6 +304,8 @@ export const execPipeline = async (
   let ioError: string | undefined;
   let bytesIn = 0;
   let bytesOut = 0;
+  // The output's background fdatasync, when one is running (awaited before the final fsync and close).
+  let syncing: Promise<void> | undefined;
   const onAbort = () => kill.abort();
   if (options.signal?.aborted) kill.abort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -404,23 +414,47 @@ export const execPipeline = async (
           return;
         }
         // Batches of OUTPUT_BATCH with one write in flight while the next batch is read, so the disk and
-        // the last stage work at the same time.
+        // the last stage work at the same time; the data is flushed along the way (see outputSyncEveryBytes).
         let position = 0;
         let batch: Uint8Array[] = [];
         let batchBytes = 0;
         let inFlight: Promise<void> = Promise.resolve();
         let failed = false;
+        const syncEvery = options.outputSyncEveryBytes ?? OUTPUT_SYNC_EVERY;
+        let unsynced = 0;
+        const writeAt = async (chunks: Uint8Array[], bytes: number, at: number) => {
+          let done = (await output.writev(chunks, at)).bytesWritten;
+          if (done < bytes) {
+            // A short writev (rare): the rest, byte-exact, from one copy.
+            const rest = Buffer.concat(chunks, bytes);
+            while (done < bytes)
+              done += (await output.write(rest, done, bytes - done, at + done)).bytesWritten;
+          }
+        };
         const flush = () => {
-          const data = Buffer.concat(batch, batchBytes);
+          const chunks = batch;
+          const bytes = batchBytes;
           const at = position;
-          position += data.byteLength;
+          position += bytes;
           batch = [];
           batchBytes = 0;
           inFlight = inFlight.then(async () => {
             if (failed) return;
             try {
-              for (let done = 0; done < data.byteLength; ) {
-                done += (await output.write(data, done, data.byteLength - done, at + done)).bytesWritten;
+              await writeAt(chunks, bytes, at);
+              unsynced += bytes;
+              if (syncEvery > 0 && unsynced >= syncEvery && !syncing && !kill.signal.aborted) {
+                unsynced = 0;
+                syncing = output
+                  .datasync()
+                  .catch((error: unknown) => {
+                    failed = true;
+                    ioFailed(error);
+                    last.destroy();
+                  })
+                  .finally(() => {
+                    syncing = undefined;
+                  });
               }
             } catch (error) {
               failed = true;
@@ -433,7 +467,7 @@ export const execPipeline = async (
           if (failed) break;
           batch.push(chunk);
           batchBytes += chunk.byteLength;
-          if (batchBytes >= OUTPUT_BATCH) {
+          if (batchBytes >= OUTPUT_BATCH || batch.length >= OUTPUT_BATCH_CHUNKS) {
             await inFlight;
             flush();
           }
@@ -446,6 +480,7 @@ export const execPipeline = async (
 
   const stageResults = await Promise.all(children.map((c) => c.done));
   await Promise.all(links);
+  await syncing;
   if (output) {
     if (failedStage === undefined && ioError === undefined && !kill.signal.aborted) {
       await output.sync().catch(ioFailed);

@@ -1,10 +1,12 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRunRecord } from '@lifeboat/core';
 import { describe, expect, it } from 'vitest';
 import { useTempRoot } from '../testing/temp-root.js';
 import { makeBackupJob } from './backup.js';
-import { makeDrillJob, sample, sumFiles } from './drill.js';
+import { confirmedSize, type ExpectedSize, makeDrillJob, sample, sumFiles } from './drill.js';
+import { latestRestoreSize } from './snapshot-inspect.js';
 import {
   contextOf,
   inventoryOf,
@@ -34,6 +36,90 @@ describe('sample', () => {
     for (let i = 0; i < 400; i++) for (const x of sample(items, 5)) seen.add(x);
     expect(seen.has(49)).toBe(true);
     expect(seen.has(0)).toBe(true);
+  });
+});
+
+describe('sumFiles', () => {
+  it('counts regular files in parallel; with unlinkCounted it unlinks exactly those, leaving directories and links', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-sum-'));
+    try {
+      const files: Record<string, number> = {};
+      for (let i = 0; i < 100; i++) files[`flat/f${i}.bin`] = i * 10;
+      files['deep/a/b/c.bin'] = 4096;
+      await writeRandomFiles(dir, files);
+      await symlink('flat/f1.bin', join(dir, 'link'));
+      const expected = { files: 101, bytes: 4096 + 10 * ((99 * 100) / 2) };
+      expect(await sumFiles(dir)).toEqual(expected);
+      expect(await sumFiles(dir, { unlinkCounted: true })).toEqual(expected);
+      expect((await readdir(dir)).sort()).toEqual(['deep', 'flat', 'link']);
+      expect(await readdir(join(dir, 'flat'))).toEqual([]);
+      expect(await readdir(join(dir, 'deep', 'a', 'b'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('confirmedSize', () => {
+  const sized = (bytes: number) => ({
+    outcome: 'ok' as const,
+    value: { bytes, files: 3 },
+    tool: 'restic',
+    version: '0.14.0',
+    features: [],
+    exitCode: 0,
+    durationMs: 1,
+  });
+  const counting = (bytes: number) => {
+    const calls: number[] = [];
+    return {
+      calls,
+      ask: async () => {
+        calls.push(1);
+        return sized(bytes);
+      },
+    };
+  };
+  const latest: ExpectedSize = { bytes: 100, files: 3, basis: 'latest' };
+
+  it('takes the size of latest when the restored bytes match it, without asking again', async () => {
+    const c = counting(7);
+    expect(await confirmedSize(100, latest, c.ask)).toEqual({ ok: true, size: latest });
+    expect(c.calls).toHaveLength(0);
+  });
+
+  it('asks for the picked snapshot when latest disagrees: a snapshot made in between fails nothing', async () => {
+    const c = counting(120);
+    expect(await confirmedSize(120, latest, c.ask)).toEqual({
+      ok: true,
+      size: { bytes: 120, files: 3, basis: 'snapshot' },
+    });
+    expect(c.calls).toHaveLength(1);
+  });
+
+  it("a real shortfall stays one: the picked snapshot's own size is what the bytes must match", async () => {
+    const c = counting(100);
+    const r = await confirmedSize(90, latest, c.ask);
+    expect(r).toEqual({ ok: true, size: { bytes: 100, files: 3, basis: 'snapshot' } });
+    expect(c.calls).toHaveLength(1);
+    // A size already of the picked snapshot is final: no second question.
+    const again = counting(90);
+    const own: ExpectedSize = { ...latest, basis: 'snapshot' };
+    expect(await confirmedSize(90, own, again.ask)).toEqual({ ok: true, size: own });
+    expect(again.calls).toHaveLength(0);
+  });
+
+  it('a failed second question is a failure, not a pass', async () => {
+    const failed = {
+      outcome: 'locked' as const,
+      error: { code: 'restic.locked', message: 'locked' },
+      tool: 'restic',
+      version: '0.14.0',
+      features: [],
+      exitCode: 1,
+      durationMs: 1,
+    };
+    expect(await confirmedSize(90, latest, async () => failed)).toEqual({ ok: false, failed });
   });
 });
 
@@ -103,6 +189,55 @@ describe('drill job (real restic, local repository)', () => {
     },
   );
 
+  it(
+    'full: a size of latest that disagrees (a snapshot made meanwhile) is re-asked by id, and the drill passes',
+    T,
+    async () => {
+      const filters: unknown[] = [];
+      const record = await makeDrillJob(
+        {},
+        {
+          // As if another snapshot had become "latest" between the pick and the size: restic's answer, off by some bytes.
+          latestRestoreSize: async (target, of, options) => {
+            filters.push(of);
+            const real = await latestRestoreSize(target, of, options);
+            return real.outcome === 'ok'
+              ? { ...real, value: { ...real.value, bytes: real.value.bytes + 4096 } }
+              : real;
+          },
+        },
+      )(plannedOf('drill', 'full', { drill: { kind: 'full' } }), setup.context);
+      expect(filters).toEqual([{ tags: ['policy:full'] }]);
+      expect(record).toMatchObject({ outcome: 'ok', verification: { passed: true } });
+      expect(record.stats).toMatchObject({
+        restore_size_rechecked: true,
+        restore_bytes: record.stats?.restored_bytes,
+        sandbox_removed: true,
+      });
+      expect(await readdir(sandboxes)).toEqual([]);
+    },
+  );
+
+  it(
+    'full: when latest matched no snapshot, the size is asked by the picked id before the restore',
+    T,
+    async () => {
+      const record = await makeDrillJob(
+        {},
+        {
+          latestRestoreSize: async (target, of, options) => {
+            const real = await latestRestoreSize(target, of, options);
+            // No snapshot matched latest: the drill must ask by id up front and judge by that.
+            return real.outcome === 'ok' ? { ...real, value: { bytes: 0, files: 0, snapshots: 0 } } : real;
+          },
+        },
+      )(plannedOf('drill', 'full', { drill: { kind: 'full' } }), setup.context);
+      expect(record).toMatchObject({ outcome: 'ok', verification: { passed: true } });
+      expect(record.stats?.restore_size_rechecked).toBeUndefined();
+      expect(record.stats?.restore_bytes).toBe(record.stats?.restored_bytes);
+    },
+  );
+
   it('sample: restores N random files, checks each against ls, and records no RTO', T, async () => {
     const record = await makeDrillJob()(
       plannedOf('drill', 'sampled', { drill: { kind: 'sample' } }),
@@ -136,7 +271,8 @@ describe('drill job (real restic, local repository)', () => {
   });
 
   it('a corrupted pack fails the drill verification, and the sandbox is still removed', T, async () => {
-    expect((await sumFiles(join(root, 'src'))).files).toBe(31);
+    // 500 000 + (100 + … + 129) bytes in 31 files, summed by parallel lstats.
+    expect(await sumFiles(join(root, 'src'))).toEqual({ files: 31, bytes: 500_000 + 30 * 100 + 435 });
     const dataDir = join(root, 'nas', 'full', 'data');
     const packs: string[] = [];
     for (const sub of await readdir(dataDir))

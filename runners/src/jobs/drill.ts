@@ -4,19 +4,21 @@
 // - `full`: the whole snapshot, `restore --verify` (restic re-reads every restored file and compares it
 //   with the snapshot's content hashes), then the bytes on disk are summed and must equal the snapshot's
 //   restore size (`stats --mode restore-size`), so a restore that silently skipped files cannot pass. The
-//   restore's duration is the measured RTO.
+//   restore's duration is the measured RTO. Each restic call pays the repository's key derivation (~0.5 s
+//   of CPU), so the size is asked for `latest` by the same filter while `snapshots` picks the id; should
+//   the two disagree (a snapshot made in between), the picked snapshot's own size decides before a failure.
 // - `sample`: N files (restore.sampleFiles, default 20) drawn at random from `restic ls --json --recursive`
 //   of the snapshot, restored with `--include` and `--verify`; each must exist in the sandbox with the size
 //   ls gave. A sample says nothing about how long a full restore takes (restic's fixed start-up cost
 //   dominates a few files), so sample drills record the time in stats but no `rto`.
 
 import { randomInt } from 'node:crypto';
-import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BackupPolicy, parseDuration, quote, type RunRecord } from '@lifeboat/core';
 import type { PlannedJob } from '../scheduler/due.js';
 import { restore } from '../tools/restic/index.js';
-import type { ToolError } from '../tools/result.js';
+import type { ToolError, ToolResult } from '../tools/result.js';
 import type { JobContext, JobFn } from './job.js';
 import {
   emit,
@@ -33,12 +35,19 @@ import {
   fail,
   failureOf,
   plannedRepository,
+  policyTag,
   type ResticJobOptions,
   resticRunOptions,
   resticVersion,
 } from './repository.js';
 import { checkRoom, includePattern, pickSnapshot } from './restore.js';
-import { listSnapshot, type SnapshotNode, snapshotRestoreSize } from './snapshot-inspect.js';
+import {
+  latestRestoreSize,
+  listSnapshot,
+  type RestoreSize,
+  type SnapshotNode,
+  snapshotRestoreSize,
+} from './snapshot-inspect.js';
 
 export const DEFAULT_SAMPLE_FILES = 20;
 
@@ -60,19 +69,40 @@ export const sample = <T>(items: readonly T[], n: number, pick: (max: number) =>
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
 const SAMPLEABLE = /^[^\u0000-\u001f\u007f]+$/;
 
-/** Regular files and their apparent sizes under `dir` (symlinks and special files are not counted). */
-export const sumFiles = async (dir: string): Promise<{ files: number; bytes: number }> => {
+// lstat calls in flight per directory: one at a time cost a thread-pool round trip per restored file.
+const LSTAT_PARALLEL = 32;
+
+/**
+ * Regular files and their apparent sizes under `dir` (symlinks and special files are not counted). With
+ * `unlinkCounted`, each file is unlinked once its size is read: a drill's sandbox goes anyway, and its
+ * removal (the kernel freeing a whole restore) then overlaps the count instead of following it.
+ */
+export const sumFiles = async (
+  dir: string,
+  options: { unlinkCounted?: boolean } = {},
+): Promise<{ files: number; bytes: number }> => {
   let files = 0;
   let bytes = 0;
   const walk = async (d: string): Promise<void> => {
+    const regular: string[] = [];
+    const subdirs: string[] = [];
     for (const entry of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) await walk(p);
-      else if (entry.isFile()) {
-        files++;
-        bytes += (await lstat(p)).size;
-      }
+      if (entry.isDirectory()) subdirs.push(join(d, entry.name));
+      else if (entry.isFile()) regular.push(join(d, entry.name));
     }
+    let next = 0;
+    const worker = async () => {
+      while (next < regular.length) {
+        const p = regular[next++] as string;
+        // Read the size first: `bytes += await …` would add to a stale total while other lstats finish.
+        const { size } = await lstat(p);
+        bytes += size;
+        files++;
+        if (options.unlinkCounted) await unlink(p);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LSTAT_PARALLEL, regular.length) }, worker));
+    for (const sub of subdirs) await walk(sub);
   };
   await walk(dir);
   return { files, bytes };
@@ -83,6 +113,34 @@ export const rtoObjective = (policy: BackupPolicy): number | undefined => {
   const rto = policy.spec.objectives?.rto;
   return rto === undefined ? undefined : parseDuration(rto);
 };
+
+/** The restore size a full drill checks against: of `latest` by the policy's filter, or of the picked id. */
+export interface ExpectedSize extends RestoreSize {
+  basis: 'latest' | 'snapshot';
+}
+
+/**
+ * The size the restored bytes are judged by. A size of `latest` taken alongside the pick names no
+ * snapshot: when it disagrees with the bytes on disk, the picked snapshot's own size is asked for, so a
+ * snapshot made between the two calls never fails a good restore. (A short restore would pass only if it
+ * came to exactly the bytes of a snapshot made in those same moments; restic --verify checked its files.)
+ */
+export const confirmedSize = async (
+  onDiskBytes: number,
+  expected: ExpectedSize,
+  ofPicked: () => Promise<ToolResult<RestoreSize>>,
+): Promise<{ ok: true; size: ExpectedSize } | { ok: false; failed: ToolResult<RestoreSize> }> => {
+  if (onDiskBytes === expected.bytes || expected.basis === 'snapshot') return { ok: true, size: expected };
+  const own = await ofPicked();
+  return own.outcome === 'ok'
+    ? { ok: true, size: { ...own.value, basis: 'snapshot' } }
+    : { ok: false, failed: own };
+};
+
+/** Test seams: what runs alongside the snapshot pick (to simulate a snapshot landing in between). */
+export interface DrillHooks {
+  latestRestoreSize?: typeof latestRestoreSize;
+}
 
 type EndFields = {
   outcome: RunRecord['outcome'];
@@ -120,7 +178,7 @@ const checkSample = async (sandbox: string, picked: readonly SnapshotNode[]): Pr
 };
 
 export const makeDrillJob =
-  (options: ResticJobOptions = {}): JobFn =>
+  (options: ResticJobOptions = {}, hooks: DrillHooks = {}): JobFn =>
   async (planned: PlannedJob, context: JobContext): Promise<RunRecord> => {
     const first = planned.subjects[0];
     const run = startRun(context, 'drill', first?.name ?? 'unknown');
@@ -161,14 +219,27 @@ export const makeDrillJob =
     stats = { kind, repository: repo.value.display, sandbox };
     const signal = context.signal ? { signal: context.signal } : {};
 
-    const picked = await pickSnapshot(repo.value, 'latest', context.signal);
+    // Full drills ask for the restore size of `latest` by pickSnapshot's own filter at the same time.
+    const [picked, latestSize] = await Promise.all([
+      pickSnapshot(repo.value, 'latest', context.signal),
+      kind === 'full'
+        ? (hooks.latestRestoreSize ?? latestRestoreSize)(
+            restic,
+            {
+              tags: [policyTag(policy.metadata.name)],
+              ...(policy.spec.host !== undefined ? { host: policy.spec.host } : {}),
+            },
+            signal,
+          )
+        : undefined,
+    ]);
     if (!picked.ok) return refuse(picked);
     const { snapshot } = picked;
     const snapshotId = snapshot.id;
 
     let include: string[] = [];
     let sampled: SnapshotNode[] = [];
-    let expected: { bytes: number; files: number };
+    let expected: ExpectedSize;
     if (kind === 'sample') {
       const listed = await listSnapshot(repo.value.restic, snapshot.id, [], signal);
       if (listed.outcome !== 'ok') return end({ ...failureOf(listed), tool: toolOf(listed), snapshotId });
@@ -185,13 +256,20 @@ export const makeDrillJob =
       }
       sampled = sample(files, policy.spec.drill?.sampleFiles ?? DEFAULT_SAMPLE_FILES);
       include = sampled.map((n) => includePattern(n.path));
-      expected = { bytes: sampled.reduce((s, n) => s + n.size, 0), files: sampled.length };
+      expected = {
+        bytes: sampled.reduce((s, n) => s + n.size, 0),
+        files: sampled.length,
+        basis: 'snapshot',
+      };
       stats.snapshot_files = files.length;
       stats.sampled_files = sampled.length;
+    } else if (latestSize?.outcome === 'ok' && latestSize.value.snapshots === 1) {
+      expected = { bytes: latestSize.value.bytes, files: latestSize.value.files, basis: 'latest' };
     } else {
+      // restic matched no snapshot for `latest` (or failed): ask by the picked id, whose answer stands.
       const size = await snapshotRestoreSize(repo.value.restic, snapshot.id, signal);
       if (size.outcome !== 'ok') return end({ ...failureOf(size), tool: toolOf(size), snapshotId });
-      expected = size.value;
+      expected = { ...size.value, basis: 'snapshot' };
     }
     stats.restore_bytes = expected.bytes;
     const room = await checkRoom(
@@ -254,8 +332,31 @@ export const makeDrillJob =
         verified = await checkSample(sandbox, sampled);
       } else {
         method = 'restic restore --verify, restored bytes against stats restore-size';
-        const onDisk = await sumFiles(sandbox);
+        // Counted and unlinked in one pass; the directories go in the finally below.
+        const onDisk = await sumFiles(sandbox, { unlinkCounted: true });
         stats.restored_bytes = onDisk.bytes;
+        const confirmed = await confirmedSize(onDisk.bytes, expected, () =>
+          snapshotRestoreSize(restic, snapshotId, signal),
+        );
+        if (!confirmed.ok) {
+          const f = failureOf(confirmed.failed);
+          return {
+            outcome: f.outcome,
+            error: f.error,
+            tool: toolOf(confirmed.failed),
+            snapshotId,
+            verification: {
+              passed: false,
+              method,
+              details: `restored ${onDisk.bytes} bytes; the snapshot's restore size could not be read: ${f.error.message}`,
+            },
+          };
+        }
+        if (confirmed.size !== expected) {
+          expected = confirmed.size;
+          stats.restore_bytes = expected.bytes;
+          stats.restore_size_rechecked = true;
+        }
         verified =
           onDisk.bytes === expected.bytes
             ? {

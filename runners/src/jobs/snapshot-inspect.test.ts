@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeRestic } from '../tools/restic/testing/fake-restic.js';
-import { listSnapshot, parseLs, snapshotRestoreSize } from './snapshot-inspect.js';
+import { latestRestoreSize, listSnapshot, parseLs, snapshotRestoreSize } from './snapshot-inspect.js';
 
 // Captured from restic 0.14.0: `ls --json --recursive <id> /tmp/rt/src/d` (atime/ctime trimmed).
 const LS_014 = [
@@ -55,6 +55,44 @@ describe('snapshot inspection', () => {
         'deadbeef',
       ]);
       expect(call?.env).toMatchObject({ RESTIC_PASSWORD: 'pw', RESTIC_REPOSITORY: '/srv/x' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('asks for the restore size of latest by tags and host, and refuses filters restic would misread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lifeboat-jobs-inspect-'));
+    try {
+      const sized = await fakeRestic(dir, {
+        version: '0.14.0',
+        reply: {
+          stdout: '{"total_size":10005,"total_file_count":8,"snapshots_count":1}\n',
+          stderr: '',
+          exitCode: 0,
+        },
+      });
+      const target = { repository: '/srv/x', env: { RESTIC_PASSWORD: 'pw' }, binary: sized.binary };
+      for (const bad of [
+        { tags: [] },
+        { tags: ['a,b'] },
+        { tags: ['policy:x'], host: '' },
+        { tags: ['policy:\nx'] },
+      ]) {
+        expect((await latestRestoreSize(target, bad)).outcome).toBe('failed');
+      }
+      expect(await sized.calls()).toEqual([]);
+      const r = await latestRestoreSize(target, { tags: ['policy:x'], host: '-h' });
+      expect(r.outcome === 'ok' && r.value).toEqual({ bytes: 10005, files: 8, snapshots: 1 });
+      const [call] = await sized.calls();
+      // Joined values: a host starting with "-" stays a value.
+      expect(call?.argv).toEqual([
+        'stats',
+        '--json',
+        '--mode=restore-size',
+        '--tag=policy:x',
+        '--host=-h',
+        'latest',
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

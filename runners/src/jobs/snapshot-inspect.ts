@@ -94,6 +94,68 @@ export const snapshotRestoreSize = (
   });
 };
 
+/** Which snapshot `latest` means: the newest with all these tags (and this host, when given). */
+export interface LatestOf {
+  tags: readonly string[];
+  host?: string;
+}
+
+export interface LatestRestoreSize extends RestoreSize {
+  /** Snapshots the filter matched: 1, or 0 when restic found none (it then prints zeros, not an error). */
+  snapshots: number;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+const BAD_FILTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Restore size of the newest snapshot matching `of`, resolved by restic itself, so it needs no snapshot id
+ * and can run alongside the `snapshots` call that picks one (each restic call pays the key derivation).
+ * restic's stats JSON names no snapshot: callers compare against the id they picked only by its size.
+ */
+export const latestRestoreSize = (
+  target: ResticTarget,
+  of: LatestOf,
+  options: InspectOptions = {},
+): Promise<ToolResult<LatestRestoreSize>> => {
+  const values = [...of.tags, ...(of.host === undefined ? [] : [of.host])];
+  const bad =
+    values.find((v) => v.trim() === '' || BAD_FILTER.test(v)) ?? of.tags.find((t) => t.includes(','));
+  if (bad !== undefined || of.tags.length === 0) {
+    return Promise.resolve(
+      refused({
+        code: 'restic.bad-option',
+        message:
+          bad === undefined
+            ? 'latest needs at least one tag to pick the snapshot by'
+            : `filter ${quote(bad)} is empty, has a control character or (a tag) a comma`,
+      }),
+    );
+  }
+  const filters = [
+    ...of.tags.map((t) => `--tag=${t}`),
+    ...(of.host === undefined ? [] : [`--host=${of.host}`]),
+  ];
+  return runRestic(
+    target,
+    ['stats', '--json', '--mode=restore-size', ...filters, 'latest'],
+    options,
+    (stdout) => {
+      const parsed = parseStats(stdout);
+      return parsed.ok
+        ? {
+            ok: true,
+            value: {
+              bytes: parsed.value.totalSize,
+              files: parsed.value.totalFileCount,
+              snapshots: parsed.value.snapshotsCount,
+            },
+          }
+        : parsed;
+    },
+  );
+};
+
 export interface SnapshotNode {
   path: string;
   type: string;
