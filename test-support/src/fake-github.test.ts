@@ -245,13 +245,14 @@ describe('fake GitHub: bounded lifetime', () => {
   });
 
   it('counts requests as activity, and close() is idempotent', async () => {
-    const s = await start({ idleTimeoutMs: 1_000 });
+    const s = await start({ idleTimeoutMs: 2_000 });
     let closedEarly = false;
     void s.closed.then(() => {
       closedEarly = true;
     });
-    // 1.5 s of steady traffic outlives a 1 s idle timeout only if each request re-arms it.
-    for (let i = 0; i < 6; i++) {
+    // 3 s of steady traffic outlives a 2 s idle timeout only if each request re-arms it. The timeout is far above
+    // the 250 ms between requests, so a loaded machine's late timers do not close it between two of them.
+    for (let i = 0; i < 12; i++) {
       await new Promise((r) => setTimeout(r, 250));
       await call(s, 'GET', '/repos/a/b/issues/1/comments');
     }

@@ -154,7 +154,9 @@ describe('Socket Mode', () => {
       socket.blockActions(approveClick(s, r, USERS.approver2)),
     ]);
     expect(clicks).toHaveLength(3);
-    await s.waitForState(r.id, ['dispatched', 'running']);
+    // The state flips before the dispatch audit line and the dispatch itself: wait for the run id, which is
+    // stored after both, then leave a late duplicate a moment to show up.
+    await s.waitForRequest(r.id, (x) => x.dispatch?.runId !== undefined);
     await new Promise((res) => setTimeout(res, 300));
     expect(s.github.state.dispatches).toHaveLength(1);
     const types = (await readAudit(s.stateDir, { requestId: r.id })).map((e) => e.type);

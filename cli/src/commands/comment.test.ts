@@ -70,7 +70,8 @@ const expectNoToken = (run: Run, token = TOKEN) => {
   expect(run.stderr).not.toContain(token);
 };
 
-describe('lifeboat comment (built CLI against the fake GitHub)', () => {
+// Up to four CLI runs a test took 14 s on a loaded 2-core machine: room beyond the 30 s default, still a bound.
+describe('lifeboat comment (built CLI against the fake GitHub)', { timeout: 60_000 }, () => {
   it('creates the sticky comment, updates it in place, then reports it unchanged', async () => {
     writeFileSync(planFile, '## Plan\n\n- policy added\n');
     const created = await lifeboat(args(), envFor());

@@ -209,13 +209,19 @@ describe('runDue', () => {
     });
     if (!held.acquired) throw new Error('test lock not taken');
     const events: RunEvent[] = [];
-    setTimeout(() => void held.lock.release(), 40);
+    // Release once the run has met the lock (a fixed 40 ms timer could fire before a slow start ever saw it), and
+    // give the backoff room for the release to land on a loaded machine.
+    let released: Promise<void> | undefined;
     const summary = await runDue({
       ...base(),
       jobs: fakeRegistry(newTrace()),
-      lockBackoff: { attempts: 10, initialDelayMs: 20, maxDelayMs: 40, factor: 2 },
-      onEvent: (e) => events.push(e),
+      lockBackoff: { attempts: 10, initialDelayMs: 20, maxDelayMs: 500, factor: 2 },
+      onEvent: (e) => {
+        events.push(e);
+        if (e.event === 'lock-wait') released ??= held.lock.release();
+      },
     });
+    await released;
     expect(
       events.some((e) => e.event === 'lock-wait' && /restore \(other process\)/.test(e.holder ?? '')),
     ).toBe(true);

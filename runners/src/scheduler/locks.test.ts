@@ -104,15 +104,21 @@ describe('withRepositoryLock', () => {
 
   it('lets a waiting acquirer in once the holder releases', async () => {
     let released = 0;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => {
+      holding = r;
+    });
     const first = withRepositoryLock(
       KEY,
       async () => {
+        holding();
         await new Promise((r) => setTimeout(r, 150));
         released = Date.now();
       },
       options('prune first'),
     );
-    await new Promise((r) => setTimeout(r, 20));
+    // Wait until the first really holds the lock (a fixed pause loses that race on a loaded machine).
+    await held;
     const second = await acquireRepositoryLock(KEY, options('check second', { waitMs: 5_000, pollMs: 20 }));
     expect(second.acquired).toBe(true);
     expect(released).toBeGreaterThan(0);
@@ -242,7 +248,8 @@ describe('withRepositoryLock', () => {
           if (++arrived === 2) bothInside();
           await Promise.race([
             together,
-            new Promise((_, reject) => setTimeout(() => reject(new Error('serialised')), 2_000)),
+            // Generous: serialised, they would never meet; together, they meet at once even on a loaded machine.
+            new Promise((_, reject) => setTimeout(() => reject(new Error('serialised')), 10_000)),
           ]);
           return key;
         },
@@ -269,7 +276,10 @@ describe('withRepositoryLock', () => {
       async () => {
         const then = new Date(Date.now() - 3_600_000);
         await utimes(file, then, then);
-        await new Promise((r) => setTimeout(r, 120));
+        // Poll for the refresh rather than sleep a fixed time: on a loaded machine the 20 ms timer runs late.
+        const until = Date.now() + 10_000;
+        while (Date.now() - (await stat(file)).mtimeMs >= 10_000 && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 20));
         expect(Date.now() - (await stat(file)).mtimeMs).toBeLessThan(10_000);
       },
       options('prune', { refreshMs: 20 }),

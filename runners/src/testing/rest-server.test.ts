@@ -24,7 +24,12 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const restic = (repository: string, args: string[], timeoutMs = 20_000) =>
+const restic = (
+  repository: string,
+  args: string[],
+  timeoutMs = 20_000,
+  more: { signal?: AbortSignal; onStderrLine?: (line: string) => void } = {},
+) =>
   exec('restic', args, {
     env: {
       RESTIC_REPOSITORY: repository,
@@ -32,6 +37,7 @@ const restic = (repository: string, args: string[], timeoutMs = 20_000) =>
       RESTIC_CACHE_DIR: join(dirs[0] ?? tmpdir(), 'restic-cache'),
     },
     timeoutMs,
+    ...more,
   });
 
 describe('startRestServer', () => {
@@ -44,7 +50,7 @@ describe('startRestServer', () => {
     expect(await readdir(dir)).toContain('config');
 
     server.kill();
-    await expect.poll(() => server.running()).toBe(false);
+    await expect.poll(() => server.running(), { timeout: 10_000 }).toBe(false);
     const down = await restic(server.url, ['cat', 'config']);
     expect(down.exitCode).toBe(1);
     expect(down.stderr).toContain('connection refused');
@@ -68,15 +74,22 @@ describe('startRestServer', () => {
     await server.stop();
   });
 
-  it('append-only refuses deletes (forget cannot remove snapshots)', async () => {
+  it('append-only refuses deletes (forget cannot remove snapshots)', { timeout: 60_000 }, async () => {
     const server = await startRestServer({ dir: await tempDir(), appendOnly: true });
     servers.push(server);
     expect((await restic(server.url, ['init'])).exitCode).toBe(0);
     const source = await tempDir();
     expect((await restic(server.url, ['backup', source])).exitCode).toBe(0);
     expect((await restic(server.url, ['backup', source])).exitCode).toBe(0);
-    // restic retries the refused delete with backoff for minutes: a few seconds show the refusal.
-    const forget = await restic(server.url, ['forget', '--keep-last=1'], 4_000);
+    // restic retries the refused delete with backoff for minutes: stop it once it has shown the refusal (a fixed
+    // 4 s could end it before its first delete on a loaded machine).
+    const refused = new AbortController();
+    const forget = await restic(server.url, ['forget', '--keep-last=1'], 25_000, {
+      signal: refused.signal,
+      onStderrLine: (line) => {
+        if (line.includes('403 Forbidden')) refused.abort();
+      },
+    });
     expect(forget.exitCode).not.toBe(0);
     expect(forget.stderr).toContain('403 Forbidden');
     // The killed forget leaves its exclusive lock behind: read without locking.

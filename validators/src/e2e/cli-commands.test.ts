@@ -18,6 +18,10 @@ import { SITE_TEXT } from './generated.js';
 
 // `lifeboat validate` and `lifeboat schemas` as a user and a CI job drive them: exit codes, usage errors, files.
 
+// Several CLI processes at once took up to 12 s a test on a loaded 2-core machine: the runs' own 60 s bound
+// (runCli) is the limit, not the 30 s default, so a slow run is not mistaken for a failed one.
+const CONCURRENT_CLI = { timeout: 60_000 };
+
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const BASELINE = path.join(FIXTURES, 'valid-baseline');
 const BROKEN = path.join(FIXTURES, 'ref-site');
@@ -42,7 +46,7 @@ const expectUsageError = (result: { code: number; stderr: string; stdout: string
   expect(result.stderr).toMatch(message);
 };
 
-describe.concurrent('lifeboat validate', () => {
+describe.concurrent('lifeboat validate', CONCURRENT_CLI, () => {
   it('exits 0 with a summary for a clean inventory', async () => {
     const result = await runCli(['validate', '--root', BASELINE]);
     expect(result).toEqual({ code: 0, stdout: 'no problems in 3 files\n', stderr: '' });
@@ -162,7 +166,7 @@ const inTerminal = (args: string, env: NodeJS.ProcessEnv) =>
     );
   });
 
-describe.skipIf(SCRIPT === undefined).concurrent('colour on a terminal', () => {
+describe.skipIf(SCRIPT === undefined).concurrent('colour on a terminal', CONCURRENT_CLI, () => {
   const root = `--root '${BROKEN}'`;
   it('is on for a terminal', async () => {
     expect(await inTerminal(`validate ${root}`, { NO_COLOR: undefined })).toContain('\u001b[31merror');
@@ -177,7 +181,7 @@ describe.skipIf(SCRIPT === undefined).concurrent('colour on a terminal', () => {
   });
 });
 
-describe.concurrent('lifeboat schemas', () => {
+describe.concurrent('lifeboat schemas', CONCURRENT_CLI, () => {
   const GENERATED = [...renderJsonSchemas().keys()].sort();
 
   it('reports every file missing in an empty root, then writes them, then finds no drift', async () => {

@@ -10,6 +10,10 @@ import { checkScenario, type JsonReport, readExpectation } from './scenario.js';
 // The hostile corpus: every broken or malicious inventory gets the right code at the right
 // file:line:col from the built CLI, exit 1, no crash, and leaves its files untouched.
 
+// Five CLI processes at once took up to 12 s each on a loaded 2-core machine: the runs' own 60 s bound
+// (runCli) is the limit, not the 30 s default, so a slow run is not mistaken for a failed one.
+const CONCURRENT_CLI = { timeout: 60_000 };
+
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const COMMITTED = readdirSync(FIXTURES)
   .filter((name) => statSync(path.join(FIXTURES, name)).isDirectory())
@@ -42,7 +46,7 @@ describe('hostile corpus', () => {
     }
   });
 
-  describe.concurrent('committed scenarios (validators/src/e2e/fixtures)', () => {
+  describe.concurrent('committed scenarios (validators/src/e2e/fixtures)', CONCURRENT_CLI, () => {
     for (const { name, dir, expected } of COMMITTED) {
       if (expected.knownGap) {
         // Fails until the gap is closed; then this turns red and the marker must go.
@@ -57,7 +61,7 @@ describe('hostile corpus', () => {
     }
   });
 
-  describe.concurrent('generated scenarios', () => {
+  describe.concurrent('generated scenarios', CONCURRENT_CLI, () => {
     for (const scenario of GENERATED) {
       it(`${scenario.name}: ${scenario.description}`, async () => {
         const root = tempDir(`lifeboat-${scenario.name}-`);

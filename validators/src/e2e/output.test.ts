@@ -10,6 +10,10 @@ import type { JsonReport } from './scenario.js';
 // Hostile text must not leak into a terminal or a CI log: every format keeps one line per problem
 // and no raw control character, whatever the file names and messages hold.
 
+// Five CLI processes at once took up to 12 s each on a loaded 2-core machine: the runs' own 60 s bound
+// (runCli) is the limit, not the 30 s default, so a slow run is not mistaken for a failed one.
+const CONCURRENT_CLI = { timeout: 60_000 };
+
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const PROBLEM_LINE = /^ {2}\S.*:\d+:\d+ (error|warning|note) [a-z0-9.-]+ /;
 
@@ -60,7 +64,7 @@ const SCENARIOS = [
   'crlf-line-endings',
 ];
 
-describe.concurrent('human format', () => {
+describe.concurrent('human format', CONCURRENT_CLI, () => {
   it.each(SCENARIOS)('%s: one line per problem under file headings, then the summary', async (name) => {
     const root = roots[name] as string;
     const expected = await problemCount(name);
@@ -78,7 +82,7 @@ describe.concurrent('human format', () => {
   });
 });
 
-describe.concurrent('github format', () => {
+describe.concurrent('github format', CONCURRENT_CLI, () => {
   it.each(
     SCENARIOS,
   )('%s: one workflow command per problem, nothing that could start another', async (name) => {
@@ -95,7 +99,7 @@ describe.concurrent('github format', () => {
   });
 });
 
-describe.concurrent('sarif format', () => {
+describe.concurrent('sarif format', CONCURRENT_CLI, () => {
   it.each(SCENARIOS)('%s: one result per problem, every rule index valid', async (name) => {
     const root = roots[name] as string;
     const expected = await problemCount(name);

@@ -250,11 +250,16 @@ describe('restic adapter, end to end (restic on PATH, loopback REST server)', ()
   );
 
   it('waits for a live lock to go away (own backoff on 0.14), then succeeds', T, async () => {
-    // A backup reading a stdin that stays open for a few seconds holds a non-exclusive lock; check needs an exclusive one.
+    // A backup reading a stdin that stays open holds a non-exclusive lock; check needs an exclusive one. The stdin
+    // closes once check has met the lock (a fixed 3 s could run out before check started on a loaded machine).
     const env = resticEnvironment(target);
+    const release = join(root, 'release-held-lock');
     const holder = execPipeline(
       [
-        { file: 'sh', args: ['-c', 'sleep 3; echo held'] },
+        {
+          file: 'sh',
+          args: ['-c', 'while [ ! -e "$1" ]; do sleep 0.1; done; echo held', 'sh', release],
+        },
         {
           file: 'restic',
           args: [
@@ -276,7 +281,10 @@ describe('restic adapter, end to end (restic on PATH, loopback REST server)', ()
       {},
       {
         lockRetry: { attempts: 8, initialDelayMs: 500, factor: 1.5, maxDelayMs: 2_000 },
-        onLockRetry: (w) => waits.push(w.delayMs),
+        onLockRetry: (w) => {
+          waits.push(w.delayMs);
+          if (waits.length === 1) void writeFile(release, '');
+        },
       },
     );
     expect(r.outcome).toBe('ok');
