@@ -65,7 +65,10 @@ describe('lifeboat runs', () => {
     expect(lines.at(-1)).toBe('5 run(s)');
   });
 
-  it('filters by site, policy, image, job, outcome and --since relative to --now', () => {
+  // Six runs of the built CLI, one after another: room for a loaded machine (it took 16 s of the 30 s default).
+  it('filters by site, policy, image, job, outcome and --since relative to --now', {
+    timeout: 90_000,
+  }, () => {
     const count = (args: string[]) => {
       const run = lifeboat(['runs', '--state-dir', dir, '--format', 'json', ...args]);
       expect(run.status, run.stderr).toBe(0);

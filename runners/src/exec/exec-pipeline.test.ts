@@ -160,10 +160,16 @@ describe('execPipeline', () => {
 
   it('cancellation kills every stage promptly', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
+    // Abort once the first stage runs (a fixed timer could fire before a slow machine started it).
     const r = await execPipeline(
       [
-        { file: 'sleep', args: ['30'] },
+        {
+          file: 'sh',
+          args: ['-c', 'echo started >&2; exec sleep 30'],
+          onStderrLine: (line) => {
+            if (line === 'started') controller.abort();
+          },
+        },
         { file: 'cat', args: [] },
       ],
       { signal: controller.signal },

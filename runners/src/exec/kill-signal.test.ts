@@ -4,14 +4,21 @@ import { exec } from './exec.js';
 describe('exec killSignal', () => {
   it('sends the chosen signal on cancellation, so a tool can clean up (restic removes its lock on SIGINT)', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const r = await exec('sh', ['-c', 'trap "echo cleaned up; exit 130" INT; while :; do sleep 0.05; done'], {
-      signal: controller.signal,
-      killSignal: 'SIGINT',
-    });
+    // Abort once the shell says its trap is set: an earlier SIGINT would kill it before it could clean up.
+    const r = await exec(
+      'sh',
+      ['-c', 'trap "echo cleaned up; exit 130" INT; echo trapped; while :; do sleep 0.05; done'],
+      {
+        signal: controller.signal,
+        killSignal: 'SIGINT',
+        onStdoutLine: (line) => {
+          if (line === 'trapped') controller.abort();
+        },
+      },
+    );
     expect(r.cancelled).toBe(true);
     expect(r.exitCode).toBe(130);
-    expect(r.stdout).toBe('cleaned up\n');
+    expect(r.stdout).toBe('trapped\ncleaned up\n');
   });
 
   it('defaults to SIGTERM', async () => {

@@ -9,7 +9,7 @@ describe('spawnService', () => {
       onStdoutLine: (l) => lines.push(l),
     });
     expect(service.pid).toBeTypeOf('number');
-    await expect.poll(() => lines).toEqual(['ready hi']);
+    await expect.poll(() => lines, { timeout: 10_000 }).toEqual(['ready hi']);
     expect(service.running()).toBe(true);
     const end = await service.stop();
     expect(service.running()).toBe(false);
@@ -18,10 +18,12 @@ describe('spawnService', () => {
   });
 
   it('escalates to SIGKILL when the child ignores SIGTERM', async () => {
+    const lines: string[] = [];
     const service = spawnService('sh', ['-c', 'trap "" TERM; echo up; while :; do sleep 0.05; done'], {
-      onStdoutLine: () => {},
+      onStdoutLine: (l) => lines.push(l),
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // "up" comes after the trap is set: a SIGTERM before it would end the shell and prove nothing.
+    await expect.poll(() => lines, { timeout: 10_000 }).toEqual(['up']);
     const end = await service.stop(200);
     expect(end.signal).toBe('SIGKILL');
   });
