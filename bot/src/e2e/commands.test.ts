@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../../../runners/src/ledger/testing/records.js';
 import { readAudit } from '../audit/index.js';
 import { MODAL_ACTIONS } from '../messages/index.js';
-import { CHANNEL, type Harness, USERS, useHarness } from '../testing/harness.js';
+import { CHANNEL, ephemeralFor, select, USERS, useHarness } from '../testing/harness.js';
 
 // The form, the text-form mistakes, /backup status, /drill, history and the rate limit, over signed HTTP.
 
@@ -14,14 +14,6 @@ const start = useHarness();
 const SNAPSHOT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const backupRecord = (startedAt: string): RunRecord =>
   makeRecord({ startedAt, durationSeconds: 30, snapshotId: SNAPSHOT });
-
-const select = (value: string) => ({
-  type: 'static_select',
-  selected_option: { text: { type: 'plain_text', text: value }, value },
-});
-
-const ephemeralFor = (s: Harness, user: string, what: string) =>
-  s.slack.waitFor(() => s.slack.ephemerals.find((e) => e.user === user), 8_000, what);
 
 describe('/restore form', () => {
   it('opens, redraws on site and subject choices, shows input errors in the form, and submits once', async () => {

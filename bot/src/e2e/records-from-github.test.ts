@@ -3,7 +3,7 @@ import { blockActionsBody, buildZip, startFakeGitHub } from '@lifeboat/test-supp
 import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../../../runners/src/ledger/testing/records.js';
 import { MODAL_ACTIONS } from '../messages/index.js';
-import { type Harness, USERS, useHarness } from '../testing/harness.js';
+import { ephemeralFor, type Harness, select, USERS, useHarness } from '../testing/harness.js';
 
 // GitHub mode: the runner's records exist only in its published artifact (lifeboat-records-<site>), never in
 // the bot's state directory; /backup status and the restore form must still see them.
@@ -21,14 +21,6 @@ const publish = (s: Harness, runs: RunRecord[]) =>
     name: 'lifeboat-records-lisle',
     zip: buildZip([{ name: 'records.json', data: JSON.stringify({ version: 1, runs, problems: [] }) }]),
   });
-
-const select = (value: string) => ({
-  type: 'static_select',
-  selected_option: { text: { type: 'plain_text', text: value }, value },
-});
-
-const ephemeralFor = (s: Harness, user: string, what: string) =>
-  s.slack.waitFor(() => s.slack.ephemerals.find((e) => e.user === user), 8_000, what);
 
 describe('run records published as GitHub artifacts', () => {
   it('/backup status shows the age of a backup known only from the artifact', async () => {

@@ -291,3 +291,13 @@ export const useHarness = (): ((o?: HarnessOptions) => Promise<Harness>) => {
     return current;
   };
 };
+
+/** A static_select's state value as a view submission or block action carries it. */
+export const select = (value: string) => ({
+  type: 'static_select',
+  selected_option: { text: { type: 'plain_text', text: value }, value },
+});
+
+/** The first ephemeral message the bot sent to `user`. */
+export const ephemeralFor = (s: Harness, user: string, what: string) =>
+  s.slack.waitFor(() => s.slack.ephemerals.find((e) => e.user === user), 8_000, what);
