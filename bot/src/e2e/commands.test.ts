@@ -1,11 +1,11 @@
 import type { RunRecord } from '@lifeboat/core';
 import { writeRunRecord } from '@lifeboat/runners';
-import { blockActionsBody, viewSubmissionBody } from '@lifeboat/test-support';
+import { viewSubmissionBody } from '@lifeboat/test-support';
 import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../../../runners/src/ledger/testing/records.js';
 import { readAudit } from '../audit/index.js';
 import { MODAL_ACTIONS } from '../messages/index.js';
-import { CHANNEL, ephemeralFor, select, USERS, useHarness } from '../testing/harness.js';
+import { CHANNEL, chooseInForm, ephemeralFor, select, USERS, useHarness } from '../testing/harness.js';
 
 // The form, the text-form mistakes, /backup status, /drill, history and the rate limit, over signed HTTP.
 
@@ -27,29 +27,7 @@ describe('/restore form', () => {
     const state: Record<string, Record<string, unknown>> = {
       site: { [MODAL_ACTIONS.site]: select('lisle') },
     };
-    const change = async (actionId: string, value: string) => {
-      const updates = opened.updates.length;
-      await s.send(
-        blockActionsBody({
-          user_id: USERS.requester,
-          actions: [
-            {
-              action_id: actionId,
-              type: 'static_select',
-              selected_option: select(value).selected_option as never,
-            },
-          ],
-          view: {
-            id: opened.id,
-            hash: opened.hash,
-            callback_id: 'lifeboat.restore',
-            private_metadata: String(opened.view.private_metadata),
-            state,
-          },
-        }),
-      );
-      await s.slack.waitFor(() => opened.updates.length > updates, 8_000, 'views.update');
-    };
+    const change = (actionId: string, value: string) => chooseInForm(s, opened, state, actionId, value);
     await change(MODAL_ACTIONS.site, 'lisle');
     const afterSite = JSON.stringify(opened.view.blocks);
     expect(afterSite).toContain('policy:lisle-finance-share');

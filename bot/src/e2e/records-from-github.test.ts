@@ -1,9 +1,9 @@
 import type { RunRecord } from '@lifeboat/core';
-import { blockActionsBody, buildZip, startFakeGitHub } from '@lifeboat/test-support';
+import { buildZip, startFakeGitHub } from '@lifeboat/test-support';
 import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../../../runners/src/ledger/testing/records.js';
 import { MODAL_ACTIONS } from '../messages/index.js';
-import { ephemeralFor, type Harness, select, USERS, useHarness } from '../testing/harness.js';
+import { chooseInForm, ephemeralFor, type Harness, select, USERS, useHarness } from '../testing/harness.js';
 
 // GitHub mode: the runner's records exist only in its published artifact (lifeboat-records-<site>), never in
 // the bot's state directory; /backup status and the restore form must still see them.
@@ -45,27 +45,7 @@ describe('run records published as GitHub artifacts', () => {
       site: { [MODAL_ACTIONS.site]: select('lisle') },
       subject: { [MODAL_ACTIONS.subject]: select('policy:lisle-finance-share') },
     };
-    const updates = opened.updates.length;
-    await s.send(
-      blockActionsBody({
-        user_id: USERS.requester,
-        actions: [
-          {
-            action_id: MODAL_ACTIONS.subject,
-            type: 'static_select',
-            selected_option: select('policy:lisle-finance-share').selected_option as never,
-          },
-        ],
-        view: {
-          id: opened.id,
-          hash: opened.hash,
-          callback_id: 'lifeboat.restore',
-          private_metadata: String(opened.view.private_metadata),
-          state,
-        },
-      }),
-    );
-    await s.slack.waitFor(() => opened.updates.length > updates, 8_000, 'views.update');
+    await chooseInForm(s, opened, state, MODAL_ACTIONS.subject, 'policy:lisle-finance-share');
     const blocks = JSON.stringify(opened.view.blocks);
     expect(blocks).toContain(MODAL_ACTIONS.snapshot);
     expect(blocks).toContain(SNAPSHOT);

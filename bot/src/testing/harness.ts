@@ -12,6 +12,7 @@ import {
   type FakeSlack,
   type FakeSlackMessage,
   type FakeSlackSocket,
+  type FakeSlackView,
   type SendToBoltOptions,
   type SocketAck,
   sendToBolt,
@@ -301,3 +302,34 @@ export const select = (value: string) => ({
 /** The first ephemeral message the bot sent to `user`. */
 export const ephemeralFor = (s: Harness, user: string, what: string) =>
   s.slack.waitFor(() => s.slack.ephemerals.find((e) => e.user === user), 8_000, what);
+
+/** A static_select choice in the open restore form, as Slack sends it; resolves once the bot has redrawn the form. */
+export const chooseInForm = async (
+  s: Harness,
+  opened: FakeSlackView,
+  state: Record<string, Record<string, unknown>>,
+  actionId: string,
+  value: string,
+): Promise<void> => {
+  const updates = opened.updates.length;
+  await s.send(
+    blockActionsBody({
+      user_id: USERS.requester,
+      actions: [
+        {
+          action_id: actionId,
+          type: 'static_select',
+          selected_option: select(value).selected_option as never,
+        },
+      ],
+      view: {
+        id: opened.id,
+        hash: opened.hash,
+        callback_id: 'lifeboat.restore',
+        private_metadata: String(opened.view.private_metadata),
+        state,
+      },
+    }),
+  );
+  await s.slack.waitFor(() => opened.updates.length > updates, 8_000, 'views.update');
+};

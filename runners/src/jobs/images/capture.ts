@@ -22,7 +22,7 @@ import { type ImageManifest, type ManifestPartition, type StoredFile, writeManif
 import { copyRangeSparse, mountedFrom } from './ranges.js';
 import { beginImageJob, endImageJob, errorOf, failureOutcome, type ImageRun } from './record.js';
 import { applyRetention } from './retention.js';
-import { imageDir, resolveStoreRoot, versionDir } from './store.js';
+import { imageDir, storeRootOf, versionDir } from './store.js';
 
 export interface ImageCaptureOptions {
   /** The directory holding every image's versions; default: the image's primary store. */
@@ -231,12 +231,7 @@ const capture = async (run: ImageRun, options: ImageCaptureOptions) => {
   const failed = (error: ToolError, outcome: Outcome = 'failed') =>
     endImageJob(run, { outcome: failureOutcome(run, outcome), error });
 
-  const root = resolveStoreRoot(
-    image,
-    context.inventory,
-    context.site.value.metadata.name,
-    options.storeRoot,
-  );
+  const root = storeRootOf(image, context, options.storeRoot);
   if (!root.ok) return failed(root.error);
   const source = options.source ?? spec.source.device ?? spec.source.file;
   if (!source)

@@ -8,7 +8,7 @@ import type { PlannedJob } from '../../scheduler/due.js';
 import type { JobContext, JobFn } from '../job.js';
 import { beginImageJob, endImageJob, errorOf, failureOutcome, type ImageRun } from './record.js';
 import { describeChecks, restoreVersion, VERIFICATION_METHOD } from './restore.js';
-import { listVersions, resolveStoreRoot } from './store.js';
+import { listVersions, storeRootOf } from './store.js';
 
 export interface ImageDrillOptions {
   storeRoot?: string;
@@ -20,12 +20,7 @@ export interface ImageDrillOptions {
 const drill = async (run: ImageRun, planned: PlannedJob, options: ImageDrillOptions) => {
   const { image, context } = run;
   const name = image.metadata.name;
-  const root = resolveStoreRoot(
-    image,
-    context.inventory,
-    context.site.value.metadata.name,
-    options.storeRoot,
-  );
+  const root = storeRootOf(image, context, options.storeRoot);
   if (!root.ok) return endImageJob(run, { outcome: 'failed', error: root.error });
   const listing = await listVersions(root.value, name).catch((e: unknown) => errorOf(e));
   if ('code' in listing) return endImageJob(run, { outcome: 'failed', error: listing });

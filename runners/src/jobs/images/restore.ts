@@ -27,7 +27,7 @@ import type { JobContext, JobFn } from '../job.js';
 import { isSafeFileName, type ManifestPartition, storedFiles } from './manifest.js';
 import { copyRangeSparse, dropDeviceCache, mountedFrom, rereadPartitions } from './ranges.js';
 import { beginImageJob, endImageJob, errorOf, failureOutcome, type ImageRun } from './record.js';
-import { isInside, openVersion, resolveStoreRoot, type StoredVersion } from './store.js';
+import { isInside, openVersion, type StoredVersion, storeRootOf } from './store.js';
 
 export interface PartitionCheck {
   number: number;
@@ -393,12 +393,7 @@ export interface ImageRestoreOptions {
 
 const restoreJobRun = async (run: ImageRun, options: ImageRestoreOptions) => {
   const { image, context } = run;
-  const root = resolveStoreRoot(
-    image,
-    context.inventory,
-    context.site.value.metadata.name,
-    options.storeRoot,
-  );
+  const root = storeRootOf(image, context, options.storeRoot);
   if (!root.ok) return endImageJob(run, { outcome: 'failed', error: root.error });
   const versionName = options.version ?? image.spec.version;
   const opened = await openVersion(root.value, image.metadata.name, versionName);

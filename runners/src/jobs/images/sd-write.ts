@@ -22,7 +22,7 @@ import {
 } from './ranges.js';
 import { beginImageJob, endImageJob, errorOf, failureOutcome, type ImageRun } from './record.js';
 import { describeChecks, restoreVersion } from './restore.js';
-import { isInside, openVersion, resolveStoreRoot } from './store.js';
+import { isInside, openVersion, storeRootOf } from './store.js';
 
 const MiB = 1024 * 1024;
 
@@ -125,12 +125,7 @@ const sdWrite = async (run: ImageRun, options: SdWriteOptions) => {
   const failed = (error: ToolError, stats?: Record<string, string | number | boolean>) =>
     endImageJob(run, { outcome: failureOutcome(run), error, ...(stats ? { stats } : {}) });
 
-  const root = resolveStoreRoot(
-    image,
-    context.inventory,
-    context.site.value.metadata.name,
-    options.storeRoot,
-  );
+  const root = storeRootOf(image, context, options.storeRoot);
   if (!root.ok) return failed(root.error);
   const versionName = options.version ?? image.spec.version;
   const opened = await openVersion(root.value, image.metadata.name, versionName);

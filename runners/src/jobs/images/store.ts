@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type Image, type Inventory, quote } from '@lifeboat/core';
 import type { PlannedJob } from '../../scheduler/due.js';
 import type { ToolError } from '../../tools/result.js';
+import type { JobContext } from '../job.js';
 import { type ImageManifest, readManifest, VERSION_NAME } from './manifest.js';
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; error: ToolError };
@@ -69,6 +70,13 @@ export const resolveStoreRoot = (
     );
   return { ok: true, value: join(target.repository, store.path) };
 };
+
+/** resolveStoreRoot as every image job calls it: for the job's inventory and this runner's site. */
+export const storeRootOf = (
+  image: Image,
+  context: Pick<JobContext, 'inventory' | 'site'>,
+  override: string | undefined,
+): Resolved<string> => resolveStoreRoot(image, context.inventory, context.site.value.metadata.name, override);
 
 export const imageDir = (storeRoot: string, image: string): string => join(storeRoot, image);
 
