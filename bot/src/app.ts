@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type Inventory, loadInventory } from '@lifeboat/core';
+import { firstLineOf, type Inventory, loadInventory } from '@lifeboat/core';
 import { Octokit } from '@octokit/rest';
 import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { openAuditLog } from './audit/index.js';
@@ -74,8 +74,7 @@ export const socketStartError = (e: unknown): Error => {
     return new Error(
       `Slack refused SLACK_APP_TOKEN (${code}): use the app-level token (xapp-…) with the connections:write scope`,
     );
-  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-  return new Error(`Socket Mode could not connect: ${first}`);
+  return new Error(`Socket Mode could not connect: ${firstLineOf(e)}`);
 };
 
 /**

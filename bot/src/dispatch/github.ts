@@ -1,4 +1,4 @@
-import type { Inventory } from '@lifeboat/core';
+import { firstLineOf, type Inventory } from '@lifeboat/core';
 import { Octokit } from '@octokit/rest';
 import type { BotRequest } from '../requests/types.js';
 import { workflowInputs } from './github-inputs.js';
@@ -44,9 +44,7 @@ const statusOf = (error: unknown): number | undefined => {
 /** An Octokit failure as a bot code; the message is GitHub's first line, never the token or headers. */
 export const githubFailure = (error: unknown, what: string): { ok: false; code: string; message: string } => {
   const status = statusOf(error);
-  const detail = String((error as HttpishError | undefined)?.message ?? error)
-    .split('\n')[0]
-    ?.slice(0, 200);
+  const detail = firstLineOf(error).slice(0, 200);
   if (status === 401 || status === 403)
     return {
       ok: false,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Inventory, RunRecord } from '@lifeboat/core';
+import { firstLineOf, type Inventory, type RunRecord } from '@lifeboat/core';
 import {
   type JobRegistry,
   type JobRequest,
@@ -114,7 +114,7 @@ export const createLocalDispatcher = (options: LocalDispatcherOptions): Dispatch
       return {
         ok: false,
         code: 'local.unsupported',
-        message: String((error as Error).message ?? error).split('\n')[0] ?? '',
+        message: firstLineOf(error),
       };
     }
     if (!attempt.acquired)
@@ -166,7 +166,7 @@ export const createLocalDispatcher = (options: LocalDispatcherOptions): Dispatch
         ...(link !== undefined ? { links: { slackThread: link } } : {}),
       });
     } catch (error) {
-      const message = String((error as Error)?.message ?? error).split('\n')[0] ?? 'error';
+      const message = firstLineOf(error);
       update({ phase: 'failed', message });
       return { ok: false, code: 'dispatch.crashed', message };
     }

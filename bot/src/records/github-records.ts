@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRunRecord, type Problem, quote } from '@lifeboat/core';
+import { checkRunRecord, firstLineOf, type Problem, quote } from '@lifeboat/core';
 import { LedgerError, workflows, writeFileAtomic, writeRunRecord } from '@lifeboat/runners';
 import type { Octokit } from '@octokit/rest';
 import { readZip, ZIP_MAX_BYTES } from './zip.js';
@@ -70,8 +70,9 @@ const problem = (
 /** One line from whatever a request threw; never the token (Octokit does not put it in messages). */
 const oneLine = (err: unknown): string => {
   const status = (err as { status?: unknown }).status;
-  const text = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-  const short = text.replace(/ - https:\/\/docs\.github\.com\S*/, '').slice(0, 160);
+  const short = firstLineOf(err)
+    .replace(/ - https:\/\/docs\.github\.com\S*/, '')
+    .slice(0, 160);
   return typeof status === 'number' && status !== 500 ? `GitHub answered ${status}: ${short}` : short;
 };
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { firstLineOf } from '@lifeboat/core';
 import type { Octokit } from '@octokit/rest';
 import { fetchSiteRecords, type SiteFetch } from './github-records.js';
 
@@ -99,7 +100,7 @@ export const githubRecordSource = (o: GitHubRecordSourceOptions): RecordSource =
       },
       (err: unknown) => {
         // Only the mirror directory itself can fail here (each site's fetch reports its own failure).
-        for (const site of due) stateOf(site).failure = (err as Error).message.split('\n')[0] ?? 'error';
+        for (const site of due) stateOf(site).failure = firstLineOf(err);
       },
     );
     for (const site of due) {

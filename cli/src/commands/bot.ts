@@ -1,5 +1,6 @@
 // `lifeboat bot`: the Slack bot as a long-running process. Configuration comes from the environment only
 // (secrets never in argv); a bad or missing variable is one line naming it, exit 2, before anything starts.
+import { firstLineOf } from '@lifeboat/core';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 
@@ -46,9 +47,6 @@ const firstUncaught = (): { fatal: Promise<unknown>; dispose: () => void } => {
   return { fatal, dispose };
 };
 
-const oneLine = (err: unknown): string =>
-  (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-
 export const runBot = async (options: BotCommandOptions, io: BotRunIo = {}): Promise<number> => {
   const err = io.err ?? ((t: string) => process.stderr.write(t));
   const env = io.env ?? process.env;
@@ -84,7 +82,7 @@ export const runBot = async (options: BotCommandOptions, io: BotRunIo = {}): Pro
     ({ url } = await bot.start());
   } catch (e) {
     // Slack refusing the token (invalid_auth), a port in use, an empty inventory: one line, no stack.
-    err(`lifeboat bot: could not start: ${oneLine(e)}\n`);
+    err(`lifeboat bot: could not start: ${firstLineOf(e)}\n`);
     uncaught?.dispose();
     return EXIT.usage;
   }
@@ -99,7 +97,7 @@ export const runBot = async (options: BotCommandOptions, io: BotRunIo = {}): Pro
   ]);
   if ('error' in ended) {
     const why = loaded.config.mode === 'socket' ? socketStartError(ended.error) : ended.error;
-    err(`lifeboat bot: stopped: ${oneLine(why)}\n`);
+    err(`lifeboat bot: stopped: ${firstLineOf(why)}\n`);
     await bot.stop().catch(() => undefined);
     uncaught?.dispose();
     // A library timer (e.g. a reconnect loop) must not keep a failed bot alive; unref'd, so a clean end wins.

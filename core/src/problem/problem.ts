@@ -45,6 +45,12 @@ export const quote = (value: unknown, max = 60): string => {
   return oneLine;
 };
 
+/** The first line of whatever was thrown (an Error's or error-like object's message, else its text): one-line reports. */
+export const firstLineOf = (err: unknown): string => {
+  const message = (err as { message?: unknown } | null | undefined)?.message;
+  return (typeof message === 'string' ? message : String(err)).split('\n')[0] ?? '';
+};
+
 export const compareProblems = (a: Problem, b: Problem): number =>
   a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code);
 
