@@ -162,7 +162,7 @@ jobs:
     steps:
 ${indent(SETUP_STEPS, 6)}
 ${indent(step, 6)}
-${indent(uploadStep(`lifeboat-${spec.name}-\${{ inputs.request_id }}`, 'the run record'), 6)}`;
+${indent(uploadStep(`lifeboat-${spec.name}-\${{ inputs.request_id }}`, 'Keep the run record'), 6)}`;
 };
 
 export const renderRestoreWorkflow = (sites: readonly Entry<Site>[]): string =>

@@ -126,5 +126,5 @@ ${indent(setupSteps(true), 6)}
 ${indent(PREVIEW_STEP, 6)}
 ${indent(MARKDOWN_STEP, 6)}
 ${indent(COMMENT_STEP, 6)}
-${indent(uploadStep(`lifeboat-plan-snapshots-\${{ matrix.site }}-\${{ github.run_id }}`, 'the preview'), 6)}`;
+${indent(uploadStep(`lifeboat-plan-snapshots-\${{ matrix.site }}-\${{ github.run_id }}`, 'Keep the preview'), 6)}`;
 };

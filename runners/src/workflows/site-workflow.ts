@@ -80,6 +80,6 @@ jobs:
     steps:
 ${indent(SETUP_STEPS, 6)}
 ${indent(run, 6)}
-${indent(uploadStep(`lifeboat-site-${name}-\${{ github.run_id }}`, 'the run records and metrics'), 6)}
+${indent(uploadStep(`lifeboat-site-${name}-\${{ github.run_id }}`, 'Keep the run records and metrics'), 6)}
 ${indent(publishRecordsSteps(name), 6)}`;
 };

@@ -32,15 +32,19 @@ export const SETUP_STEPS = setupSteps();
 /** Where a job keeps what it uploads: JSON lines, copied run records, metrics. */
 export const OUT_DIR = '$RUNNER_TEMP/lifeboat';
 
-/** Upload what the run left in OUT_DIR, whatever the run's outcome. */
-export const uploadStep = (name: string, what: string): string => `- name: Keep ${what}
+/** Upload what the run left (default: all of OUT_DIR, kept 90 days), whatever the run's outcome. */
+export const uploadStep = (
+  name: string,
+  title: string,
+  o: { path?: string; retentionDays?: number } = {},
+): string => `- name: ${title}
   if: always()
   uses: actions/upload-artifact@v4
   with:
     name: ${name}
-    path: \${{ runner.temp }}/lifeboat/
+    path: ${o.path ?? `\${{ runner.temp }}/lifeboat/`}
     if-no-files-found: ignore
-    retention-days: 90
+    retention-days: ${o.retentionDays ?? 90}
 `;
 
 /** The fixed artifact name a site's recent run records go under; the bot and the docs workflow fetch the newest. */
@@ -65,15 +69,10 @@ export const publishRecordsSteps = (
     node cli/dist/main.js runs --site ${site} --since 8d --format json > "${RECORDS_DIR}/records.json.tmp"
     mv "${RECORDS_DIR}/records.json.tmp" "${RECORDS_DIR}/records.json"
 
-- name: Publish the recent run records
-  if: always()
-  uses: actions/upload-artifact@v4
-  with:
-    name: ${recordsArtifactName(site)}
-    path: \${{ runner.temp }}/lifeboat-records/records.json
-    if-no-files-found: ignore
-    retention-days: 8
-`;
+${uploadStep(recordsArtifactName(site), 'Publish the recent run records', {
+  path: `\${{ runner.temp }}/lifeboat-records/records.json`,
+  retentionDays: 8,
+})}`;
 
 /** The runner's labels: always self-hosted, then the site's own, in its order, without repeats. */
 export const runnerLabels = (labels: readonly string[]): string[] => [
